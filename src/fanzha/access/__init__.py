@@ -1,0 +1,1 @@
+"""access room of Fanzha."""

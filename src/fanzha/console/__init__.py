@@ -1,0 +1,1 @@
+"""console room of Fanzha."""

@@ -1,0 +1,1 @@
+"""intercept room of Fanzha."""

@@ -1,0 +1,1 @@
+"""registry room of Fanzha."""

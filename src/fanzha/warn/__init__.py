@@ -1,0 +1,1 @@
+"""warn room of Fanzha."""
