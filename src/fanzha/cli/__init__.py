@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from fanzha.cli import db, serve
+from fanzha.cli import db, demo, serve
 
 app = typer.Typer(
     name="fanzha",
@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 app.command("serve")(serve.serve)
+app.command("demo")(demo.demo)
 
 
 def main() -> None:

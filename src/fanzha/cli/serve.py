@@ -28,7 +28,9 @@ def serve(
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
-    console.print(f"Fanzha API listening on http://{host}:{port}  (docs: http://{host}:{port}/docs)")
+    console.print(
+        f"Fanzha API listening on http://{host}:{port}  (docs: http://{host}:{port}/docs)"
+    )
     uvicorn.run(
         "fanzha.api.app:create_app",
         factory=True,

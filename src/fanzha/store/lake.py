@@ -84,8 +84,11 @@ class EventLake:
         until: datetime | None = None,
         con: duckdb.DuckDBPyConnection | None = None,
     ) -> pa.Table:
+        """The kind's events in [since, until) as an Arrow table in the kind's schema."""
         con = con or duckdb.connect()
-        return con.sql(f"SELECT * FROM {self.relation_sql(kind, since, until)}").arrow()
+        sql = f"SELECT * FROM {self.relation_sql(kind, since, until)}"
+        schema = arrow_schema(kind)
+        return con.sql(sql).fetch_arrow_table().select(schema.names).cast(schema)
 
     def iter_batches(self, kind: str, batch_size: int = 1_000_000) -> Iterator[pa.RecordBatch]:
         for path in self.files(kind):

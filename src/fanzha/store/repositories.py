@@ -20,9 +20,7 @@ class JobRunRepository:
         self.session.flush()
         return run
 
-    def finish(
-        self, run: JobRun, now: datetime, counts: dict, error: str | None = None
-    ) -> JobRun:
+    def finish(self, run: JobRun, now: datetime, counts: dict, error: str | None = None) -> JobRun:
         run.finished_at = now
         run.counts = counts
         run.status = "failed" if error else "done"

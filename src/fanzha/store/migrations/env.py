@@ -1,23 +1,15 @@
-"""Alembic environment. Autogenerate only ever sees Fanzha's own tables (see ``include_object``)."""
+"""Alembic environment. Autogenerate only ever sees Fanzha's own tables (see ``schema_guard``)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
+from fanzha.store.schema_guard import include_object
 from fanzha.store.tables import metadata
 
 config = context.config
 target_metadata = metadata
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001
-    """Guard: never propose dropping a table that exists in the database but not in our metadata.
-
-    A shared PostgreSQL may hold other systems' tables; autogenerate would otherwise emit
-    ``drop_table`` for each of them.
-    """
-    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def run() -> None:

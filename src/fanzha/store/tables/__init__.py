@@ -2,6 +2,12 @@
 on :data:`metadata` (used by Alembic autogenerate and the schema-drift test)."""
 
 from fanzha.store.db import Base
-from fanzha.store.tables import jobs  # noqa: F401
+from fanzha.store.tables import (
+    access,  # noqa: F401
+    cases,  # noqa: F401
+    ingest,  # noqa: F401
+    jobs,  # noqa: F401
+    registry,  # noqa: F401
+)
 
 metadata = Base.metadata
