@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fanzha.access.principal import Principal
@@ -93,9 +94,17 @@ def _lock_head(session: Session) -> AuditChainHead:
     locked = session.execute(
         update(AuditChainHead).where(AuditChainHead.id == HEAD_ID).values(seq=AuditChainHead.seq)
     ).rowcount
-    if not locked:
-        session.add(AuditChainHead(id=HEAD_ID, seq=0, hash=GENESIS))
-        session.flush()
+    if not locked:  # the migration creates the head; this covers databases made otherwise
+        try:
+            with session.begin_nested():
+                session.add(AuditChainHead(id=HEAD_ID, seq=0, hash=GENESIS))
+        except IntegrityError:  # another writer created it first: take its lock instead
+            pass
+        session.execute(
+            update(AuditChainHead)
+            .where(AuditChainHead.id == HEAD_ID)
+            .values(seq=AuditChainHead.seq)
+        )
     q = select(AuditChainHead).where(AuditChainHead.id == HEAD_ID)
     if session.get_bind().dialect.name == "postgresql":
         q = q.with_for_update()
@@ -153,7 +162,10 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
     last_seq = 0
     while True:
         rows: Sequence[AuditEntry] = session.scalars(
-            select(AuditEntry).where(AuditEntry.seq > last_seq).order_by(AuditEntry.seq).limit(batch)
+            select(AuditEntry)
+            .where(AuditEntry.seq > last_seq)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
         ).all()
         if not rows:
             break

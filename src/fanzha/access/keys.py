@@ -61,9 +61,7 @@ def create_key(
     if org is None:
         raise KeyError_(f"org: 机构 {org_id} 不存在")
     kind = OrgKind(org.kind)
-    role_set = (
-        frozenset(Role(r) for r in roles) if roles else DEFAULT_ROLES.get(kind, frozenset())
-    )
+    role_set = frozenset(Role(r) for r in roles) if roles else DEFAULT_ROLES.get(kind, frozenset())
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(24)
     key = ApiKey(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from fanzha.cli import db, demo, serve
+from fanzha.cli import audit, db, deadletter, demo, ids, ingest, keys, orgs, serve, warn  # noqa: I001
 
 app = typer.Typer(
     name="fanzha",
@@ -18,8 +18,35 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(ids.app, name="ids")
 app.command("serve")(serve.serve)
+app.add_typer(orgs.app, name="orgs")
+app.add_typer(keys.app, name="keys")
+app.add_typer(deadletter.app, name="deadletter")
+app.add_typer(audit.app, name="audit")
+app.command("ingest")(ingest.ingest)
 app.command("demo")(demo.demo)
+app.add_typer(warn.app, name="warn")
+
+from fanzha.cli import orders, returns, trace  # noqa: E402
+
+app.add_typer(trace.app, name="trace")
+app.add_typer(orders.app, name="orders")
+app.add_typer(returns.app, name="returns")
+
+from fanzha.cli import cases  # noqa: E402
+
+app.add_typer(cases.app, name="cases")
+
+from fanzha.cli import sim as sim_cli  # noqa: E402
+
+app.add_typer(sim_cli.app, name="sim")
+
+from fanzha.cli import registry as registry_cli  # noqa: E402
+from fanzha.cli import rules as rules_cli  # noqa: E402
+
+app.add_typer(registry_cli.app, name="registry")
+app.add_typer(rules_cli.app, name="rules")
 
 
 def main() -> None:

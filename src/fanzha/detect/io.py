@@ -161,9 +161,7 @@ def _read_csv(text: str) -> tuple[pd.DataFrame, list[RowError]]:
             continue
         row = len(rows) + 1
         if len(fields) != width:
-            errors.append(
-                RowError(row, line, f"字段数为 {len(fields)}，表头为 {width}")
-            )
+            errors.append(RowError(row, line, f"字段数为 {len(fields)}，表头为 {width}"))
             if len(fields) > width:  # keep the extra text in the last column
                 fields = fields[: width - 1] + [delimiter.join(fields[width - 1 :])]
             else:

@@ -1,9 +1,9 @@
 """Identifier kinds, normalisation, masking and the keyed hash the registry is keyed by.
 
 The registry never keys by raw value: every organisation matches identifiers by
-HMAC-SHA256(platform secret, "<kind>:<normalised value>"). ``fanzha.domain.identifiers`` owns the
-canonical implementation; while it is absent this module computes the same construction itself, in
-:func:`keyed_hash` only, so switching is one place.
+HMAC-SHA256(platform secret, "<canonical kind>:<normalised value>") as computed by
+``fanzha.domain.identifiers``. Registry kinds are coarser (``account`` covers bank cards and payment
+accounts, ``phone`` every phone kind); :func:`canonical` maps them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import hashlib
 import hmac
 import re
 from enum import StrEnum
+from functools import lru_cache
+
+from fanzha.domain import identifiers as _ids
 
 
 class IdKind(StrEnum):
@@ -40,31 +43,54 @@ ID_KIND_LABELS: dict[IdKind, str] = {
     IdKind.APP: "应用",
 }
 
-try:  # the canonical module, written by the domain room
-    from fanzha.domain import identifiers as _ids  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - depends on the other room's progress
-    _ids = None
+# Registry kinds → the canonical kinds of ``fanzha.domain.identifiers`` tried in order.
+_CANONICAL: dict[IdKind, tuple[str, ...]] = {
+    IdKind.PHONE: ("phone",),
+    IdKind.ACCOUNT: ("bank_card", "payment_account"),
+    IdKind.URL: ("url",),
+    IdKind.DOMAIN: ("domain",),
+    IdKind.QQ: ("qq",),
+    IdKind.WECHAT: ("wechat",),
+    IdKind.ID_NUMBER: ("resident_id",),
+    IdKind.DEVICE: ("imei",),
+    IdKind.IP: ("ip",),
+    IdKind.APP: ("app_id", "apk_sha256"),
+}
 
 _SPACES = re.compile(r"[\s\-_()（）]")
 
 
 def parse_kind(kind: str) -> IdKind:
     try:
-        return IdKind(kind.strip().lower())
+        return IdKind(str(kind).strip().lower())
     except ValueError:
         allowed = ", ".join(k.value for k in IdKind)
-        raise ValueError(f"kind: unknown identifier kind {kind!r}; expected one of {allowed}") from None
+        raise ValueError(
+            f"kind: unknown identifier kind {kind!r}; expected one of {allowed}"
+        ) from None
 
 
-def normalise(kind: str, value: str) -> str:
-    """Canonical text of an identifier (the value the keyed hash is computed over)."""
+@lru_cache(maxsize=262_144)
+def canonical(kind: str, value: str) -> tuple[str, str, str]:
+    """(canonical kind, normalised value, masked) of an identifier.
+
+    Uses ``fanzha.domain.identifiers`` so keyed hashes match every other room. Values it rejects
+    (e.g. a corporate account that is no card and fails Luhn, a device id that is no IMEI) are still
+    listable: they keep the registry kind and a conservative normalisation of our own.
+    """
     k = parse_kind(kind)
-    if _ids is not None and hasattr(_ids, "normalise"):
+    for ck in _CANONICAL[k]:
         try:
-            return str(_ids.normalise(k.value, value))
-        except (ValueError, KeyError, TypeError):
-            pass
-    v = value.strip()
+            ident = _ids.normalize(ck, value)
+        except (_ids.IdentifierError, ValueError, TypeError):
+            continue
+        return str(ident.kind), ident.value, ident.masked
+    v = _fallback_normalise(k, value)
+    return k.value, v, _fallback_mask(k, v)
+
+
+def _fallback_normalise(k: IdKind, value: str) -> str:
+    v = str(value).strip()
     if k in (IdKind.PHONE, IdKind.ACCOUNT, IdKind.QQ, IdKind.ID_NUMBER):
         v = _SPACES.sub("", v)
         if k is IdKind.PHONE:
@@ -72,41 +98,16 @@ def normalise(kind: str, value: str) -> str:
                 v = v[3:]
             elif v.startswith("0086"):
                 v = v[4:]
-        if k is IdKind.ID_NUMBER:
-            v = v.upper()
-        return v
+        return v.upper() if k is IdKind.ID_NUMBER else v
     if k in (IdKind.URL, IdKind.DOMAIN):
         v = v.lower()
-        if k is IdKind.URL:
-            v = v.rstrip("/")
-        return v
+        return v.rstrip("/") if k is IdKind.URL else v
     if k is IdKind.DEVICE:
         return _SPACES.sub("", v).replace(":", "").upper()
     return v
 
 
-def keyed_hash(kind: str, value: str, secret: bytes) -> str:
-    """HMAC-SHA256 over ``kind:value`` (value already normalised), hex."""
-    if _ids is not None and hasattr(_ids, "keyed_hash"):
-        return str(_ids.keyed_hash(kind, value, secret))
-    return hmac.new(secret, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def key_of(kind: str, value: str, secret: bytes) -> str:
-    """Normalise then hash: the registry key of a raw identifier."""
-    k = parse_kind(kind).value
-    return keyed_hash(k, normalise(k, value), secret)
-
-
-def mask(kind: str, value: str) -> str:
-    """What screens and logs show (138****5678, ****1234, evil.example/…)."""
-    k = parse_kind(kind)
-    if _ids is not None and hasattr(_ids, "mask"):
-        try:
-            return str(_ids.mask(k.value, value))
-        except (ValueError, KeyError, TypeError):
-            pass
-    v = normalise(k, value)
+def _fallback_mask(k: IdKind, v: str) -> str:
     if k is IdKind.PHONE:
         return v[:3] + "****" + v[-4:] if len(v) >= 8 else v[:1] + "****"
     if k in (IdKind.ACCOUNT, IdKind.ID_NUMBER, IdKind.DEVICE):
@@ -114,12 +115,44 @@ def mask(kind: str, value: str) -> str:
     if k in (IdKind.QQ, IdKind.WECHAT):
         return v[:2] + "****" + v[-2:] if len(v) > 4 else v[:1] + "****"
     if k in (IdKind.URL, IdKind.DOMAIN):
-        host = re.sub(r"^[a-z]+://", "", v).split("/", 1)[0]
-        return host + ("/…" if "/" in re.sub(r"^[a-z]+://", "", v) else "")
+        rest = re.sub(r"^[a-z]+://", "", v)
+        return rest.split("/", 1)[0] + ("/…" if "/" in rest else "")
     if k is IdKind.IP:
         parts = v.split(".")
         return ".".join(parts[:2] + ["*", "*"]) if len(parts) == 4 else "****"
     return v[:6] + "…" if len(v) > 6 else v
+
+
+def normalise(kind: str, value: str) -> str:
+    """Canonical text of an identifier (what the keyed hash is computed over)."""
+    return canonical(kind, value)[1]
+
+
+@lru_cache(maxsize=8)
+def _hmac_base(secret: bytes) -> hmac.HMAC:
+    return hmac.new(secret, digestmod=hashlib.sha256)
+
+
+def keyed_hash(kind: str, value: str, secret: bytes) -> str:
+    """HMAC-SHA256 over ``kind:value`` for an already canonical (kind, value).
+
+    Same value as ``fanzha.domain.identifiers.hash_normalised`` (a test checks it); the keyed
+    inner/outer state is computed once per secret and copied, which halves the cost on the hot path.
+    """
+    h = _hmac_base(secret).copy()
+    h.update(f"{kind}:{value}".encode())
+    return h.hexdigest()
+
+
+def key_of(kind: str, value: str, secret: bytes) -> str:
+    """Normalise then hash: the registry key of a raw identifier."""
+    ck, v, _ = canonical(kind, value)
+    return keyed_hash(ck, v, secret)
+
+
+def mask(kind: str, value: str) -> str:
+    """What screens and logs show (138****5678, 6222 **** **** 1234, …)."""
+    return canonical(kind, value)[2]
 
 
 def hash_prefix(key_hash: str) -> int:

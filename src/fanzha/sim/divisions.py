@@ -169,7 +169,9 @@ def build_region() -> Region:
         counts.append(n)
         for j in range(n):
             st_ids.append(f"{code}{j + 1:02d}")
-            st_names.append(f"{CITIES[city_of(code)][0]}公安局{name}分局{STATION_SUFFIXES[j]}派出所")
+            st_names.append(
+                f"{CITIES[city_of(code)][0]}公安局{name}分局{STATION_SUFFIXES[j]}派出所"
+            )
             st_county.append(i)
     return Region(
         county_codes=codes,

@@ -120,9 +120,7 @@ def phone_numbers(operator_idx: np.ndarray, rng: np.random.Generator) -> np.ndar
     for k, op in enumerate(OPERATORS):
         m = operator_idx == k
         pref = np.array(OPERATOR_PREFIXES[op], dtype=np.int64)
-        out[m] = pref[rng.integers(0, len(pref), m.sum())] * 10**8 + rng.integers(
-            0, 10**8, m.sum()
-        )
+        out[m] = pref[rng.integers(0, len(pref), m.sum())] * 10**8 + rng.integers(0, 10**8, m.sum())
     return _unique_fix(out, rng, 10**8)
 
 

@@ -7,6 +7,8 @@ homophone), so no two gangs and few messages share one template.
 
 from __future__ import annotations
 
+import string
+
 import numpy as np
 
 SURNAMES = list(
@@ -51,7 +53,16 @@ PERSONAL_SMS = [
     "帮我带瓶酱油", "开会呢，晚点回你", "生日快乐！", "孩子放学我去接", "车停在东门了",
     "今天加班，不回来吃了", "钱收到了，谢谢", "周六一起吃火锅？", "票买好了", "在忙吗",
 ]  # fmt: skip
-SHOPS = ["红旗连锁", "舞东风超市", "苏宁易购", "海底捞", "太平洋百货", "伊藤洋华堂", "永辉超市", "屈臣氏"]
+SHOPS = [
+    "红旗连锁",
+    "舞东风超市",
+    "苏宁易购",
+    "海底捞",
+    "太平洋百货",
+    "伊藤洋华堂",
+    "永辉超市",
+    "屈臣氏",
+]
 
 
 # --- fraud phrase pools: (type key) -> stage -> list of fragments ------------------------------
@@ -60,7 +71,12 @@ FRAUD_POOLS: dict[str, dict[str, list[list[str]]]] = {
     "shuadan": {
         "contact": [
             ["【兼职】", "亲，", "您好，", "宝妈看过来，", ""],
-            ["在家动动手指就能赚钱", "手机点赞关注一单返佣金3-5元", "招聘线上兼职，时间自由", "日结兼职，一天轻松200+"],
+            [
+                "在家动动手指就能赚钱",
+                "手机点赞关注一单返佣金3-5元",
+                "招聘线上兼职，时间自由",
+                "日结兼职，一天轻松200+",
+            ],
             ["，加QQ{qq}了解", "，详情点击 {url}", "，下载{app}领取任务", "，名额有限先到先得"],
         ],
         "groom": [
@@ -77,7 +93,12 @@ FRAUD_POOLS: dict[str, dict[str, list[list[str]]]] = {
     "investment": {
         "contact": [
             ["您好，我是{name}老师助理，", "股友您好，", "恭喜您被选入VIP群，", ""],
-            ["导师带你抓涨停", "内部消息：明日有一只牛股", "我们平台有内幕数据", "跟着导师操作月收益30%"],
+            [
+                "导师带你抓涨停",
+                "内部消息：明日有一只牛股",
+                "我们平台有内幕数据",
+                "跟着导师操作月收益30%",
+            ],
             ["，进群{url}", "，下载{app}开户", "，加微信{qq}", "，名额仅剩5个"],
         ],
         "groom": [
@@ -94,11 +115,26 @@ FRAUD_POOLS: dict[str, dict[str, list[list[str]]]] = {
     "customer_service": {
         "contact": [
             ["您好，我是{shop}客服，", "【{shop}】", "您好，这里是快递理赔中心，"],
-            ["您购买的商品存在质量问题", "您的快递丢失了", "您误开通了百万保障会员，将每月扣费{amt}元", "您的订单可办理双倍赔偿"],
-            ["，需要为您办理退款", "，请配合关闭", "，理赔请点击 {url}", "，请下载{app}进行屏幕共享"],
+            [
+                "您购买的商品存在质量问题",
+                "您的快递丢失了",
+                "您误开通了百万保障会员，将每月扣费{amt}元",
+                "您的订单可办理双倍赔偿",
+            ],
+            [
+                "，需要为您办理退款",
+                "，请配合关闭",
+                "，理赔请点击 {url}",
+                "，请下载{app}进行屏幕共享",
+            ],
         ],
         "groom": [
-            ["请打开支付宝备用金", "需要您提供银行卡号和验证码", "请开启屏幕共享，我一步步教您", "请关闭免密支付"],
+            [
+                "请打开支付宝备用金",
+                "需要您提供银行卡号和验证码",
+                "请开启屏幕共享，我一步步教您",
+                "请关闭免密支付",
+            ],
             ["，核实一下您的身份", "，退款马上到账", "，不会扣您一分钱", ""],
             ["。", "，不要挂电话", "，这是正规流程"],
         ],
@@ -111,7 +147,12 @@ FRAUD_POOLS: dict[str, dict[str, list[list[str]]]] = {
     "loan": {
         "contact": [
             ["【{bank}普惠】", "您好，", "急用钱？", ""],
-            ["无抵押、低利息、放款快", "凭身份证可贷5-50万", "征信不好也能贷", "您有一笔20万额度待领取"],
+            [
+                "无抵押、低利息、放款快",
+                "凭身份证可贷5-50万",
+                "征信不好也能贷",
+                "您有一笔20万额度待领取",
+            ],
             ["，点击 {url} 申请", "，下载{app}秒批", "，回复1办理", ""],
         ],
         "groom": [
@@ -178,8 +219,16 @@ FRAUD_POOLS: dict[str, dict[str, list[list[str]]]] = {
             ["，私聊", "，去{url}交易更安全", "，平台担保"],
             ["。", ""],
         ],
-        "groom": [["交易平台需要注册费", "您的账号需要认证"], ["{amt}元", ""], ["，交易后退还", "。"]],
-        "demand": [["账户被冻结", "保证金不足"], ["，需缴纳解冻费{amt}元", "，请补{amt}元"], ["。"]],
+        "groom": [
+            ["交易平台需要注册费", "您的账号需要认证"],
+            ["{amt}元", ""],
+            ["，交易后退还", "。"],
+        ],
+        "demand": [
+            ["账户被冻结", "保证金不足"],
+            ["，需缴纳解冻费{amt}元", "，请补{amt}元"],
+            ["。"],
+        ],
     },
     "romance": {
         "contact": [
@@ -237,7 +286,16 @@ ORDINARY_DOMAINS = [
     "www.icbc.com.cn", "www.ccb.com", "www.12306.cn", "www.sc.gov.cn", "www.chengdu.gov.cn",
     "www.pinduoduo.com", "www.xiaohongshu.com", "map.baidu.com", "www.ctrip.com", "www.qq.com",
 ]  # fmt: skip
-URL_PATHS = ["/", "/index.html", "/search?q=", "/item/", "/news/", "/video/", "/login", "/user/center"]
+URL_PATHS = [
+    "/",
+    "/index.html",
+    "/search?q=",
+    "/item/",
+    "/news/",
+    "/video/",
+    "/login",
+    "/user/center",
+]
 
 ORDINARY_APPS = [
     ("com.tencent.mm", "微信"), ("com.eg.android.AlipayGphone", "支付宝"),
@@ -260,32 +318,59 @@ def person_names(n: int, rng: np.random.Generator) -> np.ndarray:
     return np.char.add(np.char.add(s, g1), g2)
 
 
+_FORMATTER = string.Formatter()
+
+
 def fill(template: str, rng: np.random.Generator, **known: str) -> str:
-    vals = {
-        "amt": str(int(rng.choice([1, 2, 5, 10])) * int(rng.integers(10, 2000))),
-        "bal": f"{rng.integers(100, 90000)}.{rng.integers(0, 100):02d}",
-        "tail": f"{rng.integers(0, 10000):04d}",
-        "mm": f"{rng.integers(1, 13)}",
-        "dd": f"{rng.integers(1, 29)}",
-        "hh": f"{rng.integers(7, 23):02d}",
-        "mi": f"{rng.integers(0, 60):02d}",
-        "code": f"{rng.integers(0, 1000000):06d}",
-        "place": str(rng.choice(["小区北门", "花园东区", "学府路", "菜市场旁", "南门"])),
-        "bank": str(rng.choice(["工商银行", "建设银行", "农业银行", "中国银行", "招商银行"])),
-        "shop": str(rng.choice(SHOPS + ["淘宝", "京东", "拼多多", "抖音商城"])),
-        "city": str(rng.choice(["成都", "绵阳", "南充", "宜宾", "德阳"])),
-        "slug": "".join(rng.choice(list("abcdefghjkmnpqrstuvwxyz23456789"), 6)),
-        "qq": str(rng.integers(10**8, 4 * 10**9)),
-        "name": str(rng.choice(SURNAMES)) + str(rng.choice(["老师", "经理", "警官", "总", ""])),
-        "game": str(rng.choice(GAMES)),
-        "url": "",
-        "app": "",
-    }
-    vals.update(known)
+    """Fill the ``{slot}`` placeholders of a template (only the slots it uses are drawn)."""
+    slots = [f for _, f, _, _ in _FORMATTER.parse(template) if f]
+    vals = {}
+    for k in slots:
+        if k in known:
+            vals[k] = known[k]
+        elif k not in vals:
+            vals[k] = _SLOTS[k](rng)
     return template.format(**vals)
 
 
-_NOISE = [("，", ","), ("。", "."), ("您", "你"), ("元", "块"), ("账户", "帐户"), ("验证码", "验证玛")]
+_SLOTS = {
+    "amt": lambda r: str(int(r.choice([1, 2, 5, 10])) * int(r.integers(10, 2000))),
+    "bal": lambda r: f"{r.integers(100, 90000)}.{r.integers(0, 100):02d}",
+    "tail": lambda r: f"{r.integers(0, 10000):04d}",
+    "mm": lambda r: f"{r.integers(1, 13)}",
+    "dd": lambda r: f"{r.integers(1, 29)}",
+    "hh": lambda r: f"{r.integers(7, 23):02d}",
+    "mi": lambda r: f"{r.integers(0, 60):02d}",
+    "code": lambda r: f"{r.integers(0, 1000000):06d}",
+    "place": lambda r: _PLACES[int(r.integers(0, len(_PLACES)))],
+    "bank": lambda r: _BANKS[int(r.integers(0, len(_BANKS)))],
+    "shop": lambda r: _SHOPS_ALL[int(r.integers(0, len(_SHOPS_ALL)))],
+    "city": lambda r: _CITIES[int(r.integers(0, len(_CITIES)))],
+    "slug": lambda r: "".join(_SLUG[i] for i in r.integers(0, len(_SLUG), 6)),
+    "qq": lambda r: str(r.integers(10**8, 4 * 10**9)),
+    "name": lambda r: (
+        SURNAMES[int(r.integers(0, len(SURNAMES)))] + _TITLES[int(r.integers(0, len(_TITLES)))]
+    ),
+    "game": lambda r: GAMES[int(r.integers(0, len(GAMES)))],
+    "url": lambda r: "",
+    "app": lambda r: "",
+}
+_PLACES = ["小区北门", "花园东区", "学府路", "菜市场旁", "南门"]
+_BANKS = ["工商银行", "建设银行", "农业银行", "中国银行", "招商银行"]
+_SHOPS_ALL = SHOPS + ["淘宝", "京东", "拼多多", "抖音商城"]
+_CITIES = ["成都", "绵阳", "南充", "宜宾", "德阳"]
+_SLUG = "abcdefghjkmnpqrstuvwxyz23456789"
+_TITLES = ["老师", "经理", "警官", "总", ""]
+
+
+_NOISE = [
+    ("，", ","),
+    ("。", "."),
+    ("您", "你"),
+    ("元", "块"),
+    ("账户", "帐户"),
+    ("验证码", "验证玛"),
+]
 
 
 def compose_fraud_text(

@@ -22,7 +22,7 @@ from fanzha.detect.numbers.names import feature_label
 
 LGB_PARAMS = {
     "objective": "binary",
-    "learning_rate": 0.03,
+    "learning_rate": 0.05,
     "num_leaves": 31,
     "min_child_samples": 20,
     "subsample": 0.8,
@@ -30,7 +30,7 @@ LGB_PARAMS = {
     "colsample_bytree": 0.5,
     "reg_lambda": 1.0,
     "verbose": -1,
-    "n_jobs": 2,
+    "n_jobs": 1,
 }
 
 
@@ -142,11 +142,14 @@ class NumberModel:
         s: np.ndarray,
     ) -> pd.DataFrame:
         S = g.contact_graph(A)
-        parts = [
-            g.structure_features(A, S),
-            g.neighbour_aggregates(S, node_X, self.meta["nb_columns"]),
-            g.svd_embed(S, V, s),
-        ]
+        parts = [g.structure_features(A, S)]
+        cols = self.meta["nb_columns"]
+        if cols:
+            enc_cols = self.meta["encoder"]["numeric"] + list(self.meta["encoder"]["categorical"])
+            idx = [enc_cols.index(c) for c in cols]
+            parts.append(g.neighbour_aggregates(S, node_X[:, idx], cols))
+        if V.size:
+            parts.append(g.svd_embed(S, V, s))
         block = pd.concat(parts, axis=1)
         return block.iloc[ids].reset_index(drop=True)
 
@@ -159,8 +162,9 @@ class NumberModel:
         A=None,
         n_folds: int = 5,
         seed: int = 0,
-        svd_k: int = 16,
-        n_estimators: int = 600,
+        svd_k: int = 0,
+        neighbour_columns: list[str] | None = None,
+        n_estimators: int = 300,
     ) -> TrainReport:
         import lightgbm as lgb
         from sklearn.metrics import roc_auc_score
@@ -179,7 +183,8 @@ class NumberModel:
             "id_col": id_col,
             "label_col": label_col,
             "encoder": enc.to_dict(),
-            "nb_columns": list(X.columns),
+            "nb_columns": [c for c in (neighbour_columns or []) if c in X.columns],
+            "svd_k": svd_k,
             "has_graph": A is not None,
             "prior": float(y.mean()),
             "n_estimators": n_estimators,
@@ -190,7 +195,10 @@ class NumberModel:
             ids = self._node_ids(df, A.shape[0], id_col)
             node_X = np.full((A.shape[0], X.shape[1]), np.nan)
             node_X[ids] = X.to_numpy(dtype=float)
-            V, s = g.svd_basis(g.contact_graph(A), svd_k, seed)
+            if svd_k > 0:
+                V, s = g.svd_basis(g.contact_graph(A), svd_k, seed)
+            else:
+                V, s = np.zeros((A.shape[0], 0)), np.zeros(0)
             block = self._graph_block(A, ids, node_X, V, s)
             S = g.contact_graph(A)
             L = None
@@ -226,7 +234,7 @@ class NumberModel:
             if rule.support:
                 rule.precision = float(y[hit].mean())
                 new_f1 = _f1(y, base_pred | hit)[0]
-                rule.active = rule.support >= 5 and new_f1 >= _f1(y, base_pred)[0]
+                rule.active = bool(rule.support >= 5 and new_f1 >= _f1(y, base_pred)[0])
                 if rule.active:
                     base_pred = base_pred | hit
             rules.append(rule)

@@ -6,8 +6,10 @@ from fanzha.store.tables import (
     access,  # noqa: F401
     cases,  # noqa: F401
     ingest,  # noqa: F401
+    intercept,  # noqa: F401
     jobs,  # noqa: F401
     registry,  # noqa: F401
+    warn,  # noqa: F401
 )
 
 metadata = Base.metadata

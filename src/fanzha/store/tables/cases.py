@@ -103,7 +103,7 @@ class CaseLink(Base):
     case_a: Mapped[str] = mapped_column(String(64), index=True)
     case_b: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(16))
-    via: Mapped[str] = mapped_column(String(16))  # identifier | fund_flow
+    via: Mapped[str] = mapped_column(String(32))  # identifier | fund_flow | both
     key_hash: Mapped[str] = mapped_column(String(64))
     masked: Mapped[str] = mapped_column(String(160))
     weight: Mapped[float] = mapped_column(Float)

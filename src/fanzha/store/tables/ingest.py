@@ -23,6 +23,7 @@ class DeadLetter(Base):
     row_number: Mapped[int] = mapped_column(Integer)
     raw: Mapped[dict] = mapped_column(JSON)
     errors: Mapped[list] = mapped_column(JSON)
+    fingerprint: Mapped[str] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open", index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     replayed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

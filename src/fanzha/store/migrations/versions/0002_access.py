@@ -100,6 +100,8 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_chain_head")),
     )
+    # The single chain-head row every append locks (genesis: seq 0, hash of zeros).
+    op.execute("INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, '" + "0" * 64 + "')")
 
 
 def downgrade() -> None:

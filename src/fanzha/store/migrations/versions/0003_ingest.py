@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("row_number", sa.Integer(), nullable=False),
         sa.Column("raw", sa.JSON(), nullable=False),
         sa.Column("errors", sa.JSON(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("created_at", fanzha.store.db.UtcDateTime(), nullable=False),
         sa.Column("replayed_at", fanzha.store.db.UtcDateTime(), nullable=True),
@@ -35,6 +36,9 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_dead_letters_batch_id"), "dead_letters", ["batch_id"], unique=False)
     op.create_index(op.f("ix_dead_letters_kind"), "dead_letters", ["kind"], unique=False)
+    op.create_index(
+        op.f("ix_dead_letters_fingerprint"), "dead_letters", ["fingerprint"], unique=False
+    )
     op.create_index(
         op.f("ix_dead_letters_source_org"), "dead_letters", ["source_org"], unique=False
     )
@@ -45,5 +49,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_dead_letters_status"), table_name="dead_letters")
     op.drop_index(op.f("ix_dead_letters_source_org"), table_name="dead_letters")
     op.drop_index(op.f("ix_dead_letters_kind"), table_name="dead_letters")
+    op.drop_index(op.f("ix_dead_letters_fingerprint"), table_name="dead_letters")
     op.drop_index(op.f("ix_dead_letters_batch_id"), table_name="dead_letters")
     op.drop_table("dead_letters")

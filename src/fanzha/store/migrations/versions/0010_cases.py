@@ -38,7 +38,7 @@ def upgrade() -> None:
         sa.Column("case_a", sa.String(length=64), nullable=False),
         sa.Column("case_b", sa.String(length=64), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("via", sa.String(length=16), nullable=False),
+        sa.Column("via", sa.String(length=32), nullable=False),
         sa.Column("key_hash", sa.String(length=64), nullable=False),
         sa.Column("masked", sa.String(length=160), nullable=False),
         sa.Column("weight", sa.Float(), nullable=False),

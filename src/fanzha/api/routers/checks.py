@@ -1,0 +1,236 @@
+"""``/v1/check/payment``, ``/v1/check/call``, ``/v1/check/lookup``, ``/v1/check/exposure``.
+
+The hot path: handlers are ``async`` and do their (sub-millisecond, CPU-bound or one Redis round
+trip) work inline, skipping the thread-pool hop; responses are serialised once by
+:class:`JSONResponse`. API keys are resolved through the access room and cached for
+``PRINCIPAL_TTL_S`` seconds per key, so a check does not read the database (revocation takes effect
+within that time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Security
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from fanzha.access.principal import OrgKind, Principal
+from fanzha.api.deps import api_key_header
+from fanzha.api.errors import ProblemError
+
+router = APIRouter(prefix="/v1/check", tags=["checks"])
+
+PRINCIPAL_TTL_S = 30.0
+_cache: dict[str, tuple[Principal, float]] = {}
+_cache_lock = threading.Lock()
+_runtime: Any = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> Any:
+    """The process's check runtime (built on first use from settings)."""
+    global _runtime
+    if _runtime is None:
+        with _runtime_lock:
+            if _runtime is None:
+                from fanzha.decide.checks import build_runtime
+                from fanzha.settings import get_settings
+
+                _runtime = build_runtime(get_settings())
+    return _runtime
+
+
+def set_runtime(runtime: Any) -> None:
+    """Tests and embedding applications install their own runtime."""
+    global _runtime
+    _runtime = runtime
+    with _cache_lock:
+        _cache.clear()
+
+
+def _resolve_cached(token: str) -> Principal | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    now = time.monotonic()
+    hit = _cache.get(digest)
+    if hit is not None and hit[1] > now:
+        return hit[0]
+    from datetime import UTC, datetime
+
+    from fanzha.access import keys
+    from fanzha.store.db import session_scope
+
+    with session_scope() as s:
+        principal = keys.resolve(s, token, datetime.now(UTC))
+    if principal is not None:
+        with _cache_lock:
+            if len(_cache) > 10_000:
+                _cache.clear()
+            _cache[digest] = (principal, now + PRINCIPAL_TTL_S)
+    return principal
+
+
+def _principal(api_key: str | None) -> Principal | None:
+    if not api_key:
+        return None
+    principal = _resolve_cached(api_key)
+    if principal is None:
+        raise ProblemError(
+            401,
+            "API 密钥无效或已吊销 (invalid or revoked API key)",
+            headers={"WWW-Authenticate": "ApiKey"},
+        )
+    return principal
+
+
+def _require(*kinds: OrgKind):  # noqa: ANN202 - a FastAPI dependency
+    wanted = frozenset(kinds) | {OrgKind.PLATFORM}
+
+    async def dep(api_key: Annotated[str | None, Security(api_key_header)] = None) -> Principal:
+        principal = _principal(api_key)
+        if principal is None:
+            raise ProblemError(
+                401,
+                "需要 X-API-Key 请求头 (missing API key)",
+                headers={"WWW-Authenticate": "ApiKey"},
+            )
+        if principal.org_kind not in wanted:
+            names = ", ".join(sorted(k.value for k in wanted))
+            raise ProblemError(403, f"权限不足：仅限机构类型 {names} (forbidden)")
+        return principal
+
+    return dep
+
+
+async def _optional(
+    api_key: Annotated[str | None, Security(api_key_header)] = None,
+) -> Principal | None:
+    return _principal(api_key)
+
+
+PaymentCaller = Annotated[Principal, Depends(_require(OrgKind.BANK, OrgKind.PAYMENT))]
+CallCaller = Annotated[Principal, Depends(_require(OrgKind.TELECOM))]
+ExposureCaller = Annotated[
+    Principal, Depends(_require(OrgKind.TELECOM, OrgKind.INTERNET, OrgKind.BANK, OrgKind.PAYMENT))
+]
+
+
+class PaymentCheckIn(BaseModel):
+    payer_account: str = Field(..., min_length=1, max_length=64, description="付款账户")
+    payee_account: str = Field(..., min_length=1, max_length=64, description="收款账户")
+    amount_fen: int = Field(..., gt=0, description="金额（分）")
+    channel: str = Field("mobile_banking", max_length=32)
+    payer_phone: str | None = Field(None, max_length=32, description="付款人实名手机号（可选）")
+
+
+class CheckOut(BaseModel):
+    decision_id: str
+    outcome: str
+    outcome_label: str
+    reasons: list[str]
+    rule_version: str
+    latency_ms: float
+    warning_ref: str | None = None
+    labels: list[str] = []
+    notice: dict[str, Any] | None = None
+
+
+class CallCheckIn(BaseModel):
+    caller: str = Field(..., min_length=1, max_length=40, description="主叫号码（原样）")
+    callee: str = Field(..., min_length=1, max_length=40, description="被叫号码")
+    channel: str = Field("call", pattern="^(call|sms)$", description="call 或 sms")
+
+
+class LookupIn(BaseModel):
+    kind: str = Field(..., description="phone/account/url/domain/qq/wechat/app")
+    value: str = Field(..., min_length=1, max_length=512)
+
+
+class LookupOut(BaseModel):
+    kind: str
+    risk_level: int
+    risk_label: str
+    fraud_type: str | None
+    advice: str
+    report_hint: str
+
+
+class ExposureIn(BaseModel):
+    number: str = Field(..., min_length=1, max_length=32, description="接触者手机号")
+    kind: str = Field(..., pattern="^(call|sms|url|app)$")
+    target: str = Field(..., min_length=1, max_length=512, description="来电号码、网址或应用ID")
+    account: str | None = Field(None, max_length=64, description="同一实名人的账户（可选）")
+
+
+class ExposureOut(BaseModel):
+    recorded: bool
+    risk_level: int
+
+
+def _bad(exc: Exception, field: str) -> ProblemError:
+    return ProblemError(422, str(exc), [{"row": None, "field": field, "reason": str(exc)}])
+
+
+@router.post("/payment", response_model=CheckOut)
+async def payment(body: PaymentCheckIn, principal: PaymentCaller) -> JSONResponse:
+    """转账前核验（银行、支付机构）：收款方风险、付款人近期跨渠道接触、金额与新收款人异常。"""
+    from fanzha.decide.checks import CheckError, PaymentCheckRequest, check_payment
+
+    req = PaymentCheckRequest(
+        body.payer_account, body.payee_account, body.amount_fen, body.channel, body.payer_phone
+    )
+    try:
+        out = check_payment(get_runtime(), req, org=principal.org_id)
+    except CheckError as exc:
+        raise _bad(exc, "body") from None
+    return JSONResponse(out.as_dict())
+
+
+@router.post("/call", response_model=CheckOut)
+async def call(body: CallCheckIn, principal: CallCaller) -> JSONResponse:
+    """来电/短信核验（运营商）：拦截、标记（如“疑似诈骗”、境外来电）或放行。"""
+    from fanzha.decide.checks import CallCheckRequest, CheckError, check_call
+
+    try:
+        out = check_call(
+            get_runtime(),
+            CallCheckRequest(body.caller, body.callee, body.channel),
+            org=principal.org_id,
+        )
+    except CheckError as exc:
+        raise _bad(exc, "channel") from None
+    return JSONResponse(out.as_dict())
+
+
+@router.post("/lookup", response_model=LookupOut)
+async def lookup(
+    body: LookupIn, request: Request, principal: Annotated[Principal | None, Depends(_optional)]
+) -> JSONResponse:
+    """风险查询（公众）：号码、银行/支付账户、网址、QQ/微信 → 风险等级与建议。按密钥或IP限流。"""
+    from fanzha.decide.checks import CheckError, RateLimited, public_lookup
+
+    client = f"key:{principal.key_id}" if principal and principal.key_id else None
+    if client is None:
+        client = f"ip:{request.client.host if request.client else 'unknown'}"
+    try:
+        out = public_lookup(get_runtime(), body.kind, body.value, client)
+    except RateLimited as exc:
+        raise ProblemError(429, str(exc), headers={"Retry-After": "60"}) from None
+    except (CheckError, ValueError) as exc:
+        raise _bad(exc, "kind") from None
+    return JSONResponse(out)
+
+
+@router.post("/exposure", response_model=ExposureOut)
+async def exposure(body: ExposureIn, principal: ExposureCaller) -> JSONResponse:
+    """报告一次接触（来电、短信、访问网址、安装应用）；来源在名单中时计入付款核验的跨渠道暴露。"""
+    from fanzha.decide.checks import CheckError, record_exposure
+
+    try:
+        hit = record_exposure(get_runtime(), body.number, body.kind, body.target, body.account)
+    except (CheckError, ValueError) as exc:
+        raise _bad(exc, "kind") from None
+    return JSONResponse({"recorded": hit is not None, "risk_level": int(hit.grade) if hit else 0})

@@ -1,0 +1,182 @@
+"""A tiny safe expression language for rules, compiled once into Python closures.
+
+Expressions are parsed with :mod:`ast` and only a whitelist of nodes is accepted: literals, names
+and dotted names (``payee.grade``) that must be known variables, ``and/or/not``, comparisons
+(including ``in`` against a literal list), ``+ - * / %``, ``x if c else y`` and calls of a few pure
+functions (``yuan``, ``hours``, ``minutes``, ``min``, ``max``, ``abs``). Nothing is ever passed to
+``eval``; attribute access on objects is impossible (dotted names are flat context keys).
+"""
+
+from __future__ import annotations
+
+import ast
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Ctx = Mapping[str, Any]
+Fn = Callable[[Ctx], Any]
+
+
+class ExprError(ValueError):
+    pass
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "yuan": lambda x: int(round(x * 100)),  # yuan → fen
+    "hours": lambda x: float(x),  # readability: within_hours <= hours(2)
+    "minutes": lambda x: float(x) / 60.0,
+    "min": min,
+    "max": max,
+    "abs": abs,
+}
+
+_CMP: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.In: lambda a, b: a in b,
+    ast.NotIn: lambda a, b: a not in b,
+}
+_BIN: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Mod: operator.mod,
+}
+
+
+def _and(a: Fn, b: Fn) -> Fn:
+    return lambda ctx: bool(a(ctx)) and bool(b(ctx))
+
+
+def _or(a: Fn, b: Fn) -> Fn:
+    return lambda ctx: bool(a(ctx)) or bool(b(ctx))
+
+
+def _dotted(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None
+
+
+class Compiler:
+    def __init__(
+        self,
+        variables: Mapping[str, object] | None = None,
+        constants: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.variables = variables  # None = accept any name
+        self.constants = dict(constants or {})
+        self.used: set[str] = set()
+
+    def compile(self, source: str) -> Fn:
+        if len(source) > 2000:
+            raise ExprError("expression too long")
+        try:
+            tree = ast.parse(source.strip(), mode="eval")
+        except SyntaxError as exc:
+            raise ExprError(f"syntax error in {source!r}: {exc.msg}") from None
+        return self._c(tree.body)
+
+    def _c(self, node: ast.AST) -> Fn:  # noqa: C901 - one branch per whitelisted node
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, int | float | str | bool | type(None)):
+                raise ExprError(f"literal {node.value!r} not allowed")
+            v = node.value
+            return lambda ctx: v
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = _dotted(node)
+            if name is None:
+                raise ExprError("only plain dotted names may be used")
+            if name in self.constants:
+                c = self.constants[name]
+                return lambda ctx: c
+            if self.variables is not None and name not in self.variables:
+                raise ExprError(f"unknown variable {name!r}")
+            self.used.add(name)
+            return lambda ctx: ctx[name]
+        if isinstance(node, ast.BoolOp):
+            parts = [self._c(v) for v in node.values]
+            fn = parts[0]
+            for nxt in parts[1:]:  # nested closures: no generator per evaluation
+                fn = _and(fn, nxt) if isinstance(node.op, ast.And) else _or(fn, nxt)
+            return fn
+        if isinstance(node, ast.UnaryOp):
+            inner = self._c(node.operand)
+            if isinstance(node.op, ast.Not):
+                return lambda ctx: not inner(ctx)
+            if isinstance(node.op, ast.USub):
+                return lambda ctx: -inner(ctx)
+            raise ExprError(f"operator {type(node.op).__name__} not allowed")
+        if isinstance(node, ast.BinOp):
+            op = _BIN.get(type(node.op))
+            if op is None:
+                raise ExprError(f"operator {type(node.op).__name__} not allowed")
+            left, right = self._c(node.left), self._c(node.right)
+            return lambda ctx: op(left(ctx), right(ctx))
+        if isinstance(node, ast.Compare):
+            return self._compare(node)
+        if isinstance(node, ast.IfExp):
+            test, body, other = self._c(node.test), self._c(node.body), self._c(node.orelse)
+            return lambda ctx: body(ctx) if test(ctx) else other(ctx)
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            items = []
+            for elt in node.elts:
+                if not isinstance(elt, ast.Constant):
+                    raise ExprError("lists may hold literals only")
+                items.append(elt.value)
+            frozen = frozenset(items)
+            return lambda ctx: frozen
+        if isinstance(node, ast.Call):
+            if (
+                not isinstance(node.func, ast.Name)
+                or node.func.id not in FUNCTIONS
+                or node.keywords
+            ):
+                raise ExprError(f"call not allowed: {ast.unparse(node)}")
+            fn = FUNCTIONS[node.func.id]
+            args = [self._c(a) for a in node.args]
+            if all(isinstance(a, ast.Constant) for a in node.args):  # fold constants
+                v = fn(*(a(None) for a in args))  # type: ignore[arg-type]
+                return lambda ctx: v
+            return lambda ctx: fn(*(a(ctx) for a in args))
+        raise ExprError(f"{type(node).__name__} not allowed in rules")
+
+    def _compare(self, node: ast.Compare) -> Fn:
+        first = self._c(node.left)
+        pairs = []
+        for op, comp in zip(node.ops, node.comparators, strict=True):
+            f = _CMP.get(type(op))
+            if f is None:
+                raise ExprError(f"comparison {type(op).__name__} not allowed")
+            pairs.append((f, self._c(comp)))
+        if len(pairs) == 1:
+            f0, right = pairs[0]
+            return lambda ctx: f0(first(ctx), right(ctx))
+
+        def chained(ctx: Ctx) -> bool:
+            left = first(ctx)
+            for f, right in pairs:
+                r = right(ctx)
+                if not f(left, r):
+                    return False
+                left = r
+            return True
+
+        return chained
+
+
+def compile_expr(
+    source: str,
+    variables: Mapping[str, object] | None = None,
+    constants: Mapping[str, Any] | None = None,
+) -> Fn:
+    return Compiler(variables, constants).compile(source)

@@ -1,0 +1,121 @@
+"""Append-only decision log: one JSON line per decision, written in batches by a background thread.
+
+The hot path only puts a dict on a queue; a writer thread serialises and appends every
+``flush_interval`` seconds or ``batch`` records, so disk I/O never sits inside a check. Each process
+writes its own file (``decisions-<day>-<pid>.jsonl``), so several workers never interleave lines.
+Inputs are logged as keyed-hash prefixes only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+
+class DecisionLog:
+    def __init__(self, directory: Path, flush_interval: float = 0.2, batch: int = 2000) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.flush_interval = flush_interval
+        self.batch = batch
+        self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="decision-log", daemon=True)
+        self._thread.start()
+
+    def write(self, record: dict[str, Any]) -> None:
+        self._q.put(record)
+
+    def path_for(self, when: datetime) -> Path:
+        return self.dir / f"decisions-{when:%Y%m%d}-{os.getpid()}.jsonl"
+
+    def _append(self, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        lines = "".join(
+            json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records
+        )
+        with open(self.path_for(datetime.now(UTC)), "a", encoding="utf-8") as fh:
+            fh.write(lines)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                item = self._q.get(timeout=self.flush_interval)
+            except queue.Empty:
+                continue
+            records: list[dict[str, Any]] = []
+            while True:
+                if item is None:
+                    self._append(records)
+                    return
+                if isinstance(item, threading.Event):
+                    self._append(records)
+                    records = []
+                    item.set()
+                else:
+                    records.append(item)
+                if len(records) >= self.batch:
+                    break
+                try:
+                    item = self._q.get_nowait()
+                except queue.Empty:
+                    break
+            self._append(records)
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until everything queued so far is on disk (tests, shutdown)."""
+        barrier = threading.Event()
+        self._q.put(barrier)
+        return barrier.wait(timeout)
+
+    def close(self) -> None:
+        self._q.put(None)
+        self._thread.join(timeout=5)
+
+
+def read_decisions(directory: Path) -> Iterator[dict[str, Any]]:
+    for path in sorted(Path(directory).glob("decisions-*.jsonl")):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def shadow_report(directory: Path) -> dict[str, Any]:
+    """Compare live and shadow outcomes over the logged decisions."""
+    total = with_shadow = differ = 0
+    pairs: dict[str, int] = {}
+    only_shadow: dict[str, int] = {}
+    only_live: dict[str, int] = {}
+    versions: set[str] = set()
+    for d in read_decisions(directory):
+        total += 1
+        sh = d.get("shadow")
+        if not sh:
+            continue
+        with_shadow += 1
+        versions.add(f"{d.get('version')} vs {sh.get('version')}")
+        live_rules, shadow_rules = set(d.get("rules", [])), set(sh.get("rules", []))
+        if d.get("outcome") != sh.get("outcome") or live_rules != shadow_rules:
+            differ += 1
+            key = f"{d.get('outcome')} → {sh.get('outcome')}"
+            pairs[key] = pairs.get(key, 0) + 1
+            for r in shadow_rules - live_rules:
+                only_shadow[r] = only_shadow.get(r, 0) + 1
+            for r in live_rules - shadow_rules:
+                only_live[r] = only_live.get(r, 0) + 1
+    return {
+        "decisions": total,
+        "with_shadow": with_shadow,
+        "differences": differ,
+        "versions": sorted(versions),
+        "outcome_changes": dict(sorted(pairs.items(), key=lambda kv: -kv[1])),
+        "rules_only_in_shadow": only_shadow,
+        "rules_only_in_live": only_live,
+    }

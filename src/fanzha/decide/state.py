@@ -1,0 +1,257 @@
+"""Online state for the hot path: exposures, real-name links, payee history, amount velocity.
+
+Everything is keyed by (a prefix of) keyed hashes, never raw identifiers.
+
+* An **exposure** is a contact of a person (their phone number) with a risky source on another
+  channel: a call or SMS from a listed number, a visit to a fraud URL, an install of a fraud app.
+* A **link** ties a bank/payment account to the phone numbers of the same real-name holder, so a
+  payment check on the account sees the exposures of its holder.
+* **Payee history** says whether the payer has paid this payee before (only completed, i.e.
+  allowed or reminded, transfers count, so a delayed transfer retried at once is still "new").
+* **Velocity**: count and amount of the payer's transfer attempts in the last hour/day.
+
+Two backends: :class:`MemoryState` (default, one process) and :class:`RedisState` (``FANZHA_REDIS_URL``;
+several API workers share it). The Redis read for a payment check is one server-side script, queued
+in the caller's pipeline so registry look-ups and state travel in a single round trip.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from fanzha.decide.ids import new_id
+
+EXPOSURE_WINDOW_S = 72 * 3600
+VELOCITY_WINDOW_S = 24 * 3600
+LINK_TTL_S = 400 * 24 * 3600
+PAYEE_TTL_S = 400 * 24 * 3600
+EXPOSURE_KINDS = ("call", "sms", "url", "app")
+
+
+def short(key_hash: str) -> str:
+    """State keys use the first 80 bits of a keyed hash."""
+    return key_hash[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    kind: str
+    grade: int
+    at: float  # epoch seconds
+
+
+@dataclass(slots=True)
+class PaymentState:
+    payee_new: bool
+    exposures: list[Exposure]
+    count_1h: int
+    count_24h: int
+    amount_24h_fen: int
+
+
+class OnlineState(Protocol):
+    def record_exposure(self, person: str, kind: str, grade: int, at: float) -> None: ...
+    def link(self, account: str, person: str) -> None: ...
+    def persons_of(self, account: str) -> list[str]: ...
+    def payment_read(
+        self, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
+    ) -> PaymentState: ...
+    def commit_payee(self, payer: str, payee: str) -> None: ...
+    def rate_hit(self, client: str, limit: int, window_s: int, now: float) -> bool: ...
+    def exposures_of(self, person: str, now: float) -> list[Exposure]: ...
+
+
+class MemoryState:
+    """In-process state (embedded default). Thread-safe; bounded per key."""
+
+    def __init__(self, max_per_key: int = 256) -> None:
+        self._lock = threading.Lock()
+        self._exp: dict[str, deque[Exposure]] = defaultdict(lambda: deque(maxlen=max_per_key))
+        self._links: dict[str, set[str]] = defaultdict(set)
+        self._payees: dict[str, set[str]] = defaultdict(set)
+        self._vel: dict[str, deque[tuple[float, int]]] = defaultdict(lambda: deque(maxlen=4096))
+        self._rate: dict[str, tuple[int, int]] = {}
+
+    def record_exposure(self, person: str, kind: str, grade: int, at: float) -> None:
+        with self._lock:
+            self._exp[short(person)].append(Exposure(kind, int(grade), float(at)))
+
+    def link(self, account: str, person: str) -> None:
+        with self._lock:
+            self._links[short(account)].add(short(person))
+
+    def persons_of(self, account: str) -> list[str]:
+        with self._lock:
+            return sorted(self._links.get(short(account), ()))
+
+    def exposures_of(self, person: str, now: float) -> list[Exposure]:
+        lo = now - EXPOSURE_WINDOW_S
+        with self._lock:
+            return [e for e in self._exp.get(short(person), ()) if lo <= e.at <= now]
+
+    def payment_read(
+        self, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
+    ) -> PaymentState:
+        p, q = short(payer), short(payee)
+        lo = now - EXPOSURE_WINDOW_S
+        with self._lock:
+            people = set(self._links.get(p, ())) | {short(x) for x in persons}
+            exposures = [
+                e for person in people for e in self._exp.get(person, ()) if lo <= e.at <= now
+            ]
+            payee_new = q not in self._payees.get(p, ())
+            vel = self._vel[p]
+            while vel and vel[0][0] < now - VELOCITY_WINDOW_S:
+                vel.popleft()
+            c1 = sum(1 for t, _ in vel if t >= now - 3600 and t <= now)
+            c24 = sum(1 for t, _ in vel if t <= now)
+            a24 = sum(a for t, a in vel if t <= now)
+            vel.append((now, int(amount_fen)))
+        return PaymentState(payee_new, exposures, c1, c24, a24)
+
+    def commit_payee(self, payer: str, payee: str) -> None:
+        with self._lock:
+            self._payees[short(payer)].add(short(payee))
+
+    def rate_hit(self, client: str, limit: int, window_s: int, now: float) -> bool:
+        """Fixed-window counter; True when the request is within the limit."""
+        slot = int(now // window_s)
+        with self._lock:
+            s, n = self._rate.get(client, (slot, 0))
+            if s != slot:
+                s, n = slot, 0
+            n += 1
+            self._rate[client] = (s, n)
+            if len(self._rate) > 200_000:
+                self._rate = {k: v for k, v in self._rate.items() if v[0] == slot}
+        return n <= limit
+
+
+# KEYS: 1 links(payer) 2 payees(payer) 3 velocity(payer) ; ARGV: 1 payee 2 amount 3 now 4 member
+#       5 exposure-prefix 6.. extra person keys
+_PAYMENT_LUA = """
+local now = tonumber(ARGV[3])
+local people = redis.call('SMEMBERS', KEYS[1])
+for i = 6, #ARGV do people[#people + 1] = ARGV[i] end
+local out = {}
+local seen = {}
+for _, person in ipairs(people) do
+  if not seen[person] then
+    seen[person] = true
+    local xs = redis.call('ZRANGEBYSCORE', ARGV[5] .. person, now - 259200, now)
+    for _, x in ipairs(xs) do out[#out + 1] = x end
+  end
+end
+local known = redis.call('SISMEMBER', KEYS[2], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 86400)
+local vel = redis.call('ZRANGEBYSCORE', KEYS[3], now - 86400, now)
+local c1, c24, a24 = 0, 0, 0
+for _, m in ipairs(vel) do
+  local t, a = string.match(m, '^([^:]+):([^:]+):')
+  t = tonumber(t); a = tonumber(a)
+  c24 = c24 + 1; a24 = a24 + a
+  if t >= now - 3600 then c1 = c1 + 1 end
+end
+redis.call('ZADD', KEYS[3], now, ARGV[4])
+redis.call('EXPIRE', KEYS[3], 90000)
+return {known, c1, c24, a24, out}
+"""
+
+
+class RedisState:
+    def __init__(self, client: Any, namespace: str = "fanzha") -> None:
+        self.r = client
+        self.ns = namespace
+        self._script = client.register_script(_PAYMENT_LUA)
+
+    def _k(self, kind: str, key: str) -> str:
+        return f"{self.ns}:{kind}:{key}"
+
+    def record_exposure(self, person: str, kind: str, grade: int, at: float) -> None:
+        key = self._k("x", short(person))
+        member = f"{kind}|{int(grade)}|{at:.3f}|{new_id()}"
+        pipe = self.r.pipeline(transaction=False)
+        pipe.zadd(key, {member: at})
+        pipe.zremrangebyscore(key, "-inf", at - EXPOSURE_WINDOW_S)
+        pipe.expire(key, EXPOSURE_WINDOW_S + 3600)
+        pipe.execute()
+
+    def link(self, account: str, person: str) -> None:
+        key = self._k("l", short(account))
+        pipe = self.r.pipeline(transaction=False)
+        pipe.sadd(key, short(person))
+        pipe.expire(key, LINK_TTL_S)
+        pipe.execute()
+
+    def persons_of(self, account: str) -> list[str]:
+        return sorted(m.decode() for m in self.r.smembers(self._k("l", short(account))))
+
+    def exposures_of(self, person: str, now: float) -> list[Exposure]:
+        raw = self.r.zrangebyscore(self._k("x", short(person)), now - EXPOSURE_WINDOW_S, now)
+        return [_parse_exposure(m) for m in raw]
+
+    def queue_payment(
+        self, pipe: Any, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
+    ) -> None:
+        p = short(payer)
+        member = f"{now:.6f}:{int(amount_fen)}:{new_id()}"
+        keys = [self._k("l", p), self._k("p", p), self._k("v", p)]
+        args = [short(payee), int(amount_fen), f"{now:.6f}", member, f"{self.ns}:x:"]
+        args += [short(x) for x in persons]
+        self._script(keys=keys, args=args, client=pipe)
+
+    @staticmethod
+    def decode_payment(result: list[Any]) -> PaymentState:
+        known, c1, c24, a24, raw = result
+        return PaymentState(
+            payee_new=not int(known),
+            exposures=[_parse_exposure(m) for m in raw],
+            count_1h=int(c1),
+            count_24h=int(c24),
+            amount_24h_fen=int(a24),
+        )
+
+    def payment_read(
+        self, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
+    ) -> PaymentState:
+        pipe = self.r.pipeline(transaction=False)
+        self.queue_payment(pipe, payer, payee, persons, amount_fen, now)
+        return self.decode_payment(pipe.execute()[0])
+
+    def commit_payee(self, payer: str, payee: str) -> None:
+        key = self._k("p", short(payer))
+        pipe = self.r.pipeline(transaction=False)
+        pipe.sadd(key, short(payee))
+        pipe.expire(key, PAYEE_TTL_S)
+        pipe.execute()
+
+    def rate_hit(self, client: str, limit: int, window_s: int, now: float) -> bool:
+        key = self._k("rl", f"{client}:{int(now // window_s)}")
+        pipe = self.r.pipeline(transaction=False)
+        pipe.incr(key)
+        pipe.expire(key, window_s + 5)
+        n, _ = pipe.execute()
+        return int(n) <= limit
+
+    def clear(self) -> None:
+        cursor = 0
+        while True:
+            cursor, keys = self.r.scan(cursor, match=f"{self.ns}:*", count=10_000)
+            if keys:
+                self.r.unlink(*keys)
+            if cursor == 0:
+                break
+
+
+def _parse_exposure(m: bytes | str) -> Exposure:
+    s = m.decode() if isinstance(m, bytes) else m
+    kind, grade, at, _ = s.split("|", 3)
+    return Exposure(kind, int(grade), float(at))
+
+
+def now_epoch() -> float:
+    return time.time()

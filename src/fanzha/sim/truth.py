@@ -1,0 +1,305 @@
+"""Ground truth and registries, written beside the events (never mixed into them).
+
+Files under ``<out>/truth/`` (column names are a stable contract for the detect room):
+
+- ``people.parquet`` — the population register (what police/operators/banks know by real name).
+- ``numbers.parquet`` — every phone number with its real-name holder and SIM source.
+- ``accounts.parquet`` — every bank/payment account, its holder, opening balance, mule layer.
+- ``devices.parquet`` — every handset/SIM-bank IMEI and its holder.
+- ``entities.parquet`` — one label row per entity (person, number, account, url, app, device).
+- ``events.parquet`` — one label row per fraudulent event (event_id → role, gang, type, case…).
+- ``gangs.parquet``, ``cases.parquet``, ``transcripts.parquet``, ``divisions.parquet``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from fanzha.sim import fraud, ids, text
+from fanzha.sim.world import (
+    ACC_KIND_NAMES,
+    ACCOUNT_CLASSES,
+    CARD_TYPES,
+    EXTERNAL_KINDS,
+    ROLE_NAMES,
+    World,
+)
+
+EVENT_LABEL_COLUMNS = [
+    ("event_id", pa.string()),
+    ("kind", pa.string()),
+    ("role", pa.string()),
+    ("stage", pa.string()),
+    ("gang_id", pa.int32()),
+    ("fraud_type", pa.string()),
+    ("case_id", pa.string()),
+    ("victim_id", pa.string()),
+    ("hop", pa.int32()),
+    ("parent_event_id", pa.string()),
+    ("amount_fen", pa.int64()),
+    ("cashout_method", pa.string()),
+]
+
+
+def _date(days: np.ndarray, start) -> pa.Array:
+    d = np.datetime64(start, "D") + days.astype("timedelta64[D]")
+    return pa.array(d.astype("datetime64[D]"), pa.date32())
+
+
+def _pick(strings: pa.Array, idx: np.ndarray) -> pa.Array:
+    """strings[idx] with nulls where idx < 0."""
+    valid = idx >= 0
+    return pc.if_else(
+        pa.array(valid), strings.take(np.maximum(idx, 0)), pa.scalar(None, strings.type)
+    )
+
+
+def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, int]:
+    tdir = Path(out) / "truth"
+    tdir.mkdir(parents=True, exist_ok=True)
+    w = world
+    r = w.region
+    p = w.people
+    n = w.n_people
+    role = np.array(ROLE_NAMES, dtype=object)[p["role"]]
+    gang = np.full(n, -1, dtype=np.int32)
+    for person, (prole, g) in state.person_roles.items():
+        role[person] = prole
+        gang[person] = g
+    victim = np.zeros(n, dtype=bool)
+    victim[list(state.victims)] = True
+    county = p["county"].astype(np.int64)
+    n_num = np.bincount(w.numbers["owner"][w.numbers["owner"] >= 0], minlength=n)
+    n_acc = np.bincount(w.accounts["owner"][w.accounts["owner"] >= 0], minlength=n)
+    people = pa.table(
+        {
+            "person_id": w.pid_str,
+            "name": pa.array(p["name"].astype(str)),
+            "sex": pa.array(np.where(p["male"], "M", "F")),
+            "birth_date": pa.array(p["birth"].astype("datetime64[D]"), pa.date32()),
+            "age": pa.array(p["age"].astype(np.int32)),
+            "county_code": w.county_str.take(county),
+            "county_name": pa.array(r.county_names).take(county),
+            "city_code": w.city_str.take(county),
+            "city_name": pa.array(r.city_names).take(county),
+            "station_id": pa.array(r.station_ids).take(p["station"]),
+            "station_name": pa.array(r.station_names).take(p["station"]),
+            "role": pa.array(role.astype(str)),
+            "gang_id": pa.array(gang),
+            "is_victim": pa.array(victim),
+            "primary_number": w.num_str.take(w.primary_number),
+            "primary_account": w.acc_str.take(w.primary_account),
+            "n_numbers": pa.array(n_num.astype(np.int32)),
+            "n_accounts": pa.array(n_acc.astype(np.int32)),
+            "monthly_income_fen": pa.array(p["income"]),
+        }
+    )
+    nm = w.numbers
+    num_owner = nm["owner"]
+    business_num = np.zeros(len(num_owner), dtype=bool)
+    bmask = np.isin(p["role"], [1, 2, 3, 4])
+    business_num[w.primary_number[bmask]] = True
+    num_label = np.where(
+        nm["gang"] >= 0, "fraud", np.where(business_num, "hard_negative", "normal")
+    )
+    operators = ids.OPERATORS + ["foreign"]
+    numbers = pa.table(
+        {
+            "number": w.num_str,
+            "person_id": _pick(w.pid_str, num_owner),
+            "operator": pa.array(np.array(operators)[nm["operator"]]),
+            "card_type": pa.array(np.array(CARD_TYPES)[nm["card_type"]]),
+            "issued_date": _date(nm["issued_day"], w.start),
+            "imei": _pick(w.imei_str, nm["device"]),
+            "gang_id": pa.array(nm["gang"]),
+            "sim_source": pa.array(np.array(fraud.SIM_SOURCES)[nm["source"]]),
+            "outlet": pa.array(nm["outlet"].astype(str)),
+            "label": pa.array(num_label),
+        }
+    )
+    ac = w.accounts
+    layer = np.full(len(ac), -1, dtype=np.int32)
+    for g in state.gangs:
+        for k, accs in enumerate(g.layers):
+            layer[accs] = k + 1
+        layer[g.cashout_pay] = 9
+    ext = np.isin(ac["kind"], EXTERNAL_KINDS)
+    acc_label = np.where(
+        ext,
+        "external",
+        np.where(layer == 9, "cashout", np.where(ac["gang"] >= 0, "mule", "normal")),
+    )
+    inst = np.array(ids.BANK_CODES + list(ids.PAYMENT_INSTITUTIONS))[ac["institution"]]
+    inst = np.where(ac["kind"] == 3, "ATM", inst)
+    accounts = pa.table(
+        {
+            "account": w.acc_str,
+            "person_id": _pick(w.pid_str, ac["owner"]),
+            "institution": pa.array(inst),
+            "account_class": pa.array(
+                np.array(ACCOUNT_CLASSES + ["-"])[np.where(ac["class"] < 0, 4, ac["class"])]
+            ),
+            "account_kind": pa.array(np.array(ACC_KIND_NAMES)[ac["kind"]]),
+            "is_external": pa.array(ext),
+            "opened_date": _date(
+                np.where(ac["opened_day"] == -1, -9999, ac["opened_day"]), w.start
+            ),
+            "bound_phone": _pick(w.num_str, np.where(ext, -1, ac["bound_number"])),
+            "opening_balance_fen": pa.array(np.where(ext, 0, ac["opening_balance"])),
+            "gang_id": pa.array(ac["gang"]),
+            "mule_source": pa.array(np.array(fraud.MULE_SOURCES)[np.maximum(ac["source"], 0)]),
+            "mule_layer": pa.array(layer),
+            "outlet": pa.array(ac["outlet"].astype(str)),
+            "label": pa.array(acc_label),
+        }
+    )
+    dv = w.devices
+    devices = pa.table(
+        {
+            "imei": w.imei_str,
+            "person_id": _pick(w.pid_str, dv["owner"]),
+            "simbank": pa.array(dv["simbank"]),
+            "gang_id": pa.array(dv["gang"]),
+            "label": pa.array(np.where(dv["gang"] >= 0, "fraud", "normal")),
+        }
+    )
+    # entities: one row per entity with its label
+    ent = []
+    ent.append(
+        pa.table(
+            {
+                "entity_kind": pa.array(np.full(n, "person")),
+                "value": people["person_id"],
+                "label": pa.array(
+                    np.where(
+                        gang >= 0,
+                        "fraud",
+                        np.where(
+                            role == "seller",
+                            "seller",
+                            np.where(victim, "victim", np.where(bmask, "hard_negative", "normal")),
+                        ),
+                    ).astype(str)
+                ),  # fmt: skip
+                "role": people["role"],
+                "gang_id": people["gang_id"],
+                "detail": pa.nulls(n, pa.string()),
+            }
+        )
+    )
+    for kind, tab, lab, det in (
+        ("number", numbers, "label", "sim_source"),
+        ("account", accounts, "label", "mule_source"),
+        ("device", devices, "label", None),
+    ):
+        m = len(tab)
+        ent.append(
+            pa.table(
+                {
+                    "entity_kind": pa.array(np.full(m, kind)),
+                    "value": tab.column(0).combine_chunks(),
+                    "label": tab[lab].combine_chunks(),
+                    "role": pa.nulls(m, pa.string()),
+                    "gang_id": tab["gang_id"].combine_chunks(),
+                    "detail": tab[det].combine_chunks() if det else pa.nulls(m, pa.string()),
+                }
+            )
+        )
+    urls, apps = [], []
+    for g in state.gangs:
+        for d in g.domains:
+            urls.append((d, "fraud", g.gid, ",".join(g.types)))
+        for pkg, label, _sha in g.apps:
+            apps.append((pkg, "fraud", g.gid, label))
+    urls += [(d, "normal", -1, None) for d in text.ORDINARY_DOMAINS]
+    apps += [(a, "normal", -1, b) for a, b in text.ORDINARY_APPS]
+    for kind, rows in (("url", urls), ("app", apps)):
+        ent.append(
+            pa.table(
+                {
+                    "entity_kind": pa.array([kind] * len(rows)),
+                    "value": pa.array([x[0] for x in rows]),
+                    "label": pa.array([x[1] for x in rows]),
+                    "role": pa.nulls(len(rows), pa.string()),
+                    "gang_id": pa.array([x[2] for x in rows], pa.int32()),
+                    "detail": pa.array([x[3] for x in rows], pa.string()),
+                }
+            )
+        )
+    entities = pa.concat_tables(ent)
+    ev_schema = pa.schema(EVENT_LABEL_COLUMNS)
+    events = pa.Table.from_pylist(
+        [{c: row.get(c) for c, _ in EVENT_LABEL_COLUMNS} for row in state.truth_events],
+        schema=ev_schema,
+    )
+    gangs = pa.Table.from_pylist(
+        [
+            {
+                "gang_id": g.gid,
+                "fraud_types": ",".join(fraud.PLAYBOOKS[t].ftype.value for t in g.types),
+                "playbooks": ",".join(g.types),
+                "abroad": g.abroad,
+                "base_county": r.county_codes[g.base_county],
+                "leader_id": w.pid_str[g.members["leader"][0]].as_py(),
+                "n_members": sum(len(v) for v in g.members.values()),
+                "n_callers": len(g.callers),
+                "n_numbers": sum(len(c) for c in g.callers),
+                "n_mule_accounts": sum(len(x) for x in g.layers) + len(g.cashout_pay),
+                "domains": ",".join(g.domains),
+                "apps": ",".join(a[0] for a in g.apps),
+            }
+            for g in state.gangs
+        ]
+    )
+    case_schema = pa.schema(
+        [
+            ("case_id", pa.string()), ("case_ref", pa.string()), ("gang_id", pa.int32()),
+            ("fraud_type", pa.string()), ("playbook", pa.string()), ("victim_id", pa.string()),
+            ("victim_age", pa.int32()), ("caller_person_id", pa.string()),
+            ("first_contact_us", pa.int64()), ("first_payment_us", pa.int64()),
+            ("n_payments", pa.int32()), ("loss_fen", pa.int64()), ("rebate_fen", pa.int64()),
+            ("reported", pa.bool_()), ("report_us", pa.int64()), ("report_in_window", pa.bool_()),
+        ]
+    )  # fmt: skip
+    cases = pa.Table.from_pylist(state.cases, schema=case_schema)
+    for col in ("first_contact_us", "first_payment_us", "report_us"):
+        i = cases.schema.get_field_index(col)
+        cases = cases.set_column(
+            i, col.replace("_us", "_time"), cases[col].cast(pa.timestamp("us", tz="UTC"))
+        )
+    transcripts = pa.Table.from_pylist(
+        state.transcripts,
+        schema=pa.schema(
+            [("event_id", pa.string()), ("speaker", pa.string()), ("text", pa.string())]
+        ),
+    )
+    divisions = pa.table(
+        {
+            "station_id": pa.array(r.station_ids),
+            "station_name": pa.array(r.station_names),
+            "county_code": pa.array(r.county_codes).take(r.station_county),
+            "county_name": pa.array(r.county_names).take(r.station_county),
+            "city_code": pa.array(r.city_codes).take(r.station_county),
+            "city_name": pa.array(r.city_names).take(r.station_county),
+        }
+    )
+    files = {
+        "people": people,
+        "numbers": numbers,
+        "accounts": accounts,
+        "devices": devices,
+        "entities": entities,
+        "events": events,
+        "gangs": gangs,
+        "cases": cases,
+        "transcripts": transcripts,
+        "divisions": divisions,
+    }
+    for name, table in files.items():
+        pq.write_table(table, tdir / f"{name}.parquet", compression="zstd")
+    return {name: t.num_rows for name, t in files.items()}

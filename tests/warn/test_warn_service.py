@@ -1,0 +1,161 @@
+"""The warning loop in simulated time: levels, merging, dispatch, escalation, outcomes, scope."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from fanzha.access.orgs import add_org
+from fanzha.access.principal import OrgKind, Principal, Role
+from fanzha.domain.clock import FixedClock
+from fanzha.domain.taxonomy import WarningLevel
+from fanzha.store.db import get_engine, session_scope
+from fanzha.store.migrate import upgrade
+from fanzha.store.tables.warn import OperatorRequest, WarningSignal, WarnInbox, WarnLabel
+from fanzha.warn.service import WarnError, WarningService
+
+SECRET = b"test-secret"
+T0 = datetime(2026, 11, 28, 10, 0, tzinfo=UTC)
+# resident IDs with valid check digits: Chengdu Jinjiang (510104) and Wuhou (510107)
+ELDER = "510104195001010015"  # born 1950: 76 years old
+YOUNG = "510107199505050012"  # born 1995
+OTHER = "510104198803030017"
+
+
+def _valid(pid: str) -> str:
+    from fanzha.domain.identifiers.resident_id import check_char
+
+    return pid[:17] + check_char(pid[:17])
+
+
+ELDER, YOUNG, OTHER = _valid(ELDER), _valid(YOUNG), _valid(OTHER)
+
+
+def _exposure(pid: str, kind: str, at: datetime, *, duration: int = 0, grade: int = 3,
+              ftype: str = "冒充公检法及政府机关类", counterpart: str = "16512345678",
+              phone: str = "13800135678") -> dict:
+    ckind = "bank_card" if kind == "transfer" else "phone"
+    return dict(person_id=pid, signal_kind=kind, fraud_type=ftype, grade=grade, at=at,
+                duration_s=duration, counterpart_kind=ckind, counterpart=counterpart,
+                phone=phone, age=0, division_code=pid[:6])
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows)
+    df["age"] = [(2026 - int(p[6:10])) for p in df["person_id"]]
+    return df
+
+
+@pytest.fixture
+def world(data_dir):
+    upgrade()
+    with session_scope() as s:
+        add_org(s, "sc", "四川省公安厅", OrgKind.PROVINCE_POLICE, "510000", now=T0)
+        add_org(s, "cd", "成都市公安局", OrgKind.CITY_POLICE, "510100", "sc", now=T0)
+        add_org(s, "jj", "锦江分局", OrgKind.COUNTY_POLICE, "510104", "cd", now=T0)
+        add_org(s, "wh", "武侯分局", OrgKind.COUNTY_POLICE, "510107", "cd", now=T0)
+        add_org(s, "jj-1", "锦江某派出所", OrgKind.POLICE_STATION, "510104", "jj", now=T0)
+    return get_engine()
+
+
+def _officer(org: str, kind: OrgKind, code: str) -> Principal:
+    return Principal(org_id=org, org_kind=kind, roles=frozenset({Role.OFFICER}), division_code=code)
+
+
+def test_levels_merge_and_dispatch(world) -> None:
+    clock = FixedClock(T0)
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, clock)
+        # a short SMS from a medium-grade number: low warning for the young person
+        r = svc.process(_frame([_exposure(YOUNG, "sms", T0 - timedelta(minutes=5), grade=2,
+                                          phone="13900001111")]))
+        assert (r.opened, r.raised) == (1, 0)
+        q = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
+        assert len(q) == 1
+        task, w = q[0]
+        assert w.level == int(WarningLevel.LOW) and task.unit_org_id == "wh"
+        assert w.phone_masked == "139****1111"
+        assert "尾号5678" in w.sms_text and "http" not in w.sms_text
+        # then a 6-minute call from a high-grade number: the same warning rises, not a new one
+        clock.advance(timedelta(minutes=10))
+        r = svc.process(_frame([_exposure(YOUNG, "call", T0 + timedelta(minutes=8), duration=360,
+                                          phone="13900001111")]))
+        assert (r.opened, r.raised) == (0, 1)
+        ((task2, w2),) = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
+        assert w2.id == w.id and w2.level == int(WarningLevel.HIGH)
+        assert task2.deadline <= clock.now() + timedelta(hours=24)
+        assert s.scalar(select(func.count()).select_from(WarningSignal)) == 2
+        # elderly person, same call → one level higher; money moving now → 紧急
+        r = svc.process(_frame([_exposure(ELDER, "call", clock.now(), duration=70)]))
+        elder_w = [w for _, w in svc.queue(_officer("jj", OrgKind.COUNTY_POLICE, "510104"))][0]
+        assert elder_w.level == int(WarningLevel.HIGH)  # medium bumped for age 76
+        assert elder_w.unit_org_id == "jj-1"  # the station of his county
+        svc.process(_frame([_exposure(ELDER, "transfer", clock.now(), counterpart="6222020200112233445")]))
+        s.refresh(elder_w)
+        assert elder_w.level == int(WarningLevel.URGENT)
+        assert set(elder_w.dimensions) == {"communication", "funds"}
+        assert s.scalar(select(func.count()).select_from(WarnInbox)) == 2
+
+
+def test_scope_county_sees_only_its_own(world) -> None:
+    clock = FixedClock(T0)
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, clock)
+        svc.process(_frame([_exposure(YOUNG, "call", T0, duration=100),
+                            _exposure(OTHER, "call", T0, duration=100, phone="13700000000")]))
+        wh = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
+        jj = svc.queue(_officer("jj", OrgKind.COUNTY_POLICE, "510104"))
+        city = svc.queue(_officer("cd", OrgKind.CITY_POLICE, "510100"))
+        assert {w.division_code for _, w in wh} == {"510107"}
+        assert {w.division_code for _, w in jj} == {"510104"}
+        assert len(city) == 2
+        bank = Principal(org_id="bank-a", org_kind=OrgKind.BANK, roles=frozenset({Role.PARTNER}))
+        assert svc.queue(bank) == []
+        (task, _), = wh
+        with pytest.raises(WarnError, match="task_id"):
+            svc.receive(task.id, _officer("jj", OrgKind.COUNTY_POLICE, "510104"))
+
+
+def test_lifecycle_escalation_and_outcomes(world) -> None:
+    clock = FixedClock(T0)
+    officer = _officer("jj-1", OrgKind.POLICE_STATION, "510104")
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, clock)
+        svc.process(_frame([_exposure(ELDER, "transfer", T0)]))  # 紧急: 10-minute SLA
+        ((task, w),) = svc.queue(officer)
+        assert w.level == int(WarningLevel.URGENT)
+        with pytest.raises(WarnError, match="status"):
+            svc.start(task.id, officer)  # must be received first
+        clock.advance(timedelta(minutes=11))
+        (new,) = svc.escalate_due()
+        assert new.unit_org_id == "jj" and new.escalations == 1
+        assert s.scalar(select(func.count()).select_from(OperatorRequest)) == 1
+        assert svc.escalate_due() == []  # the new task has a fresh deadline
+        county = _officer("jj", OrgKind.COUNTY_POLICE, "510104")
+        svc.receive(new.id, county)
+        svc.start(new.id, county)
+        closed = svc.record_outcome(new.id, "dissuaded", county, "已上门劝阻")
+        assert closed.status == "closed" and closed.contacted_at is not None
+        assert s.scalar(select(WarnLabel.label)) == "confirmed"
+        with pytest.raises(WarnError, match="status"):
+            svc.record_outcome(new.id, "false_alarm", county)
+        # after closing, a new exposure opens a new warning
+        r = svc.process(_frame([_exposure(ELDER, "sms", clock.now(), grade=2)]))
+        assert r.opened == 1
+
+
+def test_false_alarm_and_bad_outcome(world) -> None:
+    clock = FixedClock(T0)
+    officer = _officer("wh", OrgKind.COUNTY_POLICE, "510107")
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, clock)
+        svc.process(_frame([_exposure(YOUNG, "url_visit", T0)]))
+        ((task, _),) = svc.queue(officer)
+        with pytest.raises(WarnError, match="outcome"):
+            svc.record_outcome(task.id, "maybe", officer)
+        w = svc.record_outcome(task.id, "false_alarm", officer)
+        assert w.outcome == "false_alarm"
+        assert s.scalar(select(WarnLabel.label)) == "false_alarm"
