@@ -108,7 +108,9 @@ def test_raw_identifiers_only_for_investigators(linked: synthetic.World) -> None
         assert all("value" not in i for i in masked["identifiers"])
         full = service.get_case(s, investigator, case_id, NOW)
         raws = {i["value"] for i in full["identifiers"]}
-        expected = set(linked.identifiers.loc[linked.identifiers["case_id"] == case_id, "raw_value"])
+        expected = set(
+            linked.identifiers.loc[linked.identifiers["case_id"] == case_id, "raw_value"]
+        )
         assert raws == expected
         cluster_id = full["cluster_id"]
         with pytest.raises(PermissionError):

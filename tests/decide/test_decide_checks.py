@@ -37,25 +37,43 @@ VICTIM_ACCOUNT = "6217001234567890"
 
 
 def _seed(index):
-    index.put(key_of("phone", FRAUD_PHONE, SECRET), pack(RiskLevel.HIGH, FraudType.IMPERSONATE_AUTHORITY, None))
-    index.put(key_of("account", CASE_ACCOUNT, SECRET), pack(RiskLevel.HIGH, FraudType.SHUADAN, SuspiciousCode.CASE_ACCOUNT))
+    index.put(
+        key_of("phone", FRAUD_PHONE, SECRET),
+        pack(RiskLevel.HIGH, FraudType.IMPERSONATE_AUTHORITY, None),
+    )
+    index.put(
+        key_of("account", CASE_ACCOUNT, SECRET),
+        pack(RiskLevel.HIGH, FraudType.SHUADAN, SuspiciousCode.CASE_ACCOUNT),
+    )
     index.put(key_of("phone", "13600001111", SECRET), pack(RiskLevel.MEDIUM, None, None))
-    index.put(key_of("url", "http://fake-bank.example/login", SECRET), pack(RiskLevel.HIGH, None, None))
+    index.put(
+        key_of("url", "http://fake-bank.example/login", SECRET), pack(RiskLevel.HIGH, None, None)
+    )
     index.put(key_of("domain", "evil-app.example", SECRET), pack(RiskLevel.HIGH, None, None))
     index.put(key_of("app", "com.fake.meeting", SECRET), pack(RiskLevel.HIGH, None, None))
 
 
 def _settings(tmp_path, redis_url=None):
-    return SimpleNamespace(redis_url=redis_url, secret_bytes=SECRET, data_dir=tmp_path,
-                           public_lookup_rate_per_minute=3, effective_database_url="sqlite://")
+    return SimpleNamespace(
+        redis_url=redis_url,
+        secret_bytes=SECRET,
+        data_dir=tmp_path,
+        public_lookup_rate_per_minute=3,
+        effective_database_url="sqlite://",
+    )
 
 
 @pytest.fixture
 def rt(tmp_path):
     index = MemoryIndex()
     _seed(index)
-    runtime = build_runtime(_settings(tmp_path), clock=FixedClock(T0), index=index,
-                            live=default_ruleset(), log_dir=tmp_path / "log")
+    runtime = build_runtime(
+        _settings(tmp_path),
+        clock=FixedClock(T0),
+        index=index,
+        live=default_ruleset(),
+        log_dir=tmp_path / "log",
+    )
     assert isinstance(runtime.state, MemoryState)
     yield runtime
     runtime.log.close()
@@ -73,8 +91,13 @@ def redis_rt(tmp_path):
             raise
         pytest.skip("Redis not reachable")
     ns = f"test-{uuid.uuid4().hex[:10]}"
-    runtime = build_runtime(_settings(tmp_path, url), clock=FixedClock(T0), live=default_ruleset(),
-                            log_dir=tmp_path / "log", namespace=ns)
+    runtime = build_runtime(
+        _settings(tmp_path, url),
+        clock=FixedClock(T0),
+        live=default_ruleset(),
+        log_dir=tmp_path / "log",
+        namespace=ns,
+    )
     assert isinstance(runtime.state, RedisState) and isinstance(runtime.index, RedisIndex)
     _seed(runtime.index)
     yield runtime
@@ -86,13 +109,17 @@ def redis_rt(tmp_path):
 
 def _scenario(runtime):
     """Fraud call → victim's large transfer to a new payee is delayed; a case account is blocked."""
-    pay = PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 30_000_00, payer_phone=VICTIM_PHONE)
+    pay = PaymentCheckRequest(
+        VICTIM_ACCOUNT, "6228480000000000017", 30_000_00, payer_phone=VICTIM_PHONE
+    )
     assert check_payment(runtime, pay).outcome == "allow"
     call = check_call(runtime, CallCheckRequest(FRAUD_PHONE, VICTIM_PHONE))
     assert call.outcome == "block" and "疑似诈骗" in call.labels
     assert FraudType.IMPERSONATE_AUTHORITY.value in call.labels
     runtime.clock.advance(timedelta(minutes=40))
-    new_payee = PaymentCheckRequest(VICTIM_ACCOUNT, "6230580000000000019", 50_000_00, payer_phone=VICTIM_PHONE)
+    new_payee = PaymentCheckRequest(
+        VICTIM_ACCOUNT, "6230580000000000019", 50_000_00, payer_phone=VICTIM_PHONE
+    )
     r = check_payment(runtime, new_payee)
     assert r.outcome == "delay_24h" and r.warning_ref and r.warning_ref.startswith("FW20260601")
     # a delayed transfer does not make the payee "known": retrying is delayed again
@@ -104,7 +131,9 @@ def _scenario(runtime):
     assert "申诉" in blocked.notice["appeal_channel"]
     # 25 hours later the exposure no longer delays
     runtime.clock.advance(timedelta(hours=25))
-    later = PaymentCheckRequest(VICTIM_ACCOUNT, "6230580000000000027", 50_000_00, payer_phone=VICTIM_PHONE)
+    later = PaymentCheckRequest(
+        VICTIM_ACCOUNT, "6230580000000000027", 50_000_00, payer_phone=VICTIM_PHONE
+    )
     assert check_payment(runtime, later).outcome == "allow"
 
 
@@ -119,14 +148,19 @@ def test_payment_and_call_checks_redis(redis_rt):
 
 def _real_name_link(runtime):
     # the URL visit is reported by number, tied to the account of the same holder
-    hit = record_exposure(runtime, VICTIM_PHONE, "url", "http://fake-bank.example/login", account=VICTIM_ACCOUNT)
+    hit = record_exposure(
+        runtime, VICTIM_PHONE, "url", "http://fake-bank.example/login", account=VICTIM_ACCOUNT
+    )
     assert hit is not None and hit.grade == RiskLevel.HIGH
     assert record_exposure(runtime, VICTIM_PHONE, "app", "com.benign.app") is None
     # payment check without payer_phone: the link finds the holder's exposure
     r = check_payment(runtime, PaymentCheckRequest(VICTIM_ACCOUNT, "6230580000000000019", 5_000_00))
     assert r.outcome == "delay_2h" or r.outcome == "delay_24h"
     # a subdomain-less URL on a listed domain counts too
-    assert record_exposure(runtime, "13700000000", "url", "https://evil-app.example/download?x=1") is not None
+    assert (
+        record_exposure(runtime, "13700000000", "url", "https://evil-app.example/download?x=1")
+        is not None
+    )
 
 
 def test_real_name_link_embedded(rt):
@@ -140,7 +174,9 @@ def test_real_name_link_redis(redis_rt):
 
 def test_velocity_burst_and_state(rt):
     outcomes = [
-        check_payment(rt, PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 100_00)).outcome
+        check_payment(
+            rt, PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 100_00)
+        ).outcome
         for _ in range(12)
     ]
     assert outcomes[:10] == ["allow"] * 10 and outcomes[10:] == ["remind", "remind"]
@@ -187,14 +223,38 @@ def test_public_lookup_advice_and_rate_limit(rt):
 def test_decision_log_and_shadow_report(tmp_path):
     index = MemoryIndex()
     _seed(index)
-    candidate = parse_ruleset({"name": "default", "version": "v2", "rules": [
-        {"id": "payee_case_account", "when": "payee.case_account", "outcome": "block", "reason": "拦截"},
-        {"id": "all_large", "when": "amount_fen >= yuan(1000)", "outcome": "remind", "reason": "大额提醒"},
-    ]})
-    runtime = build_runtime(_settings(tmp_path), clock=FixedClock(T0), index=index,
-                            live=default_ruleset(), shadow=candidate, log_dir=tmp_path / "log")
+    candidate = parse_ruleset(
+        {
+            "name": "default",
+            "version": "v2",
+            "rules": [
+                {
+                    "id": "payee_case_account",
+                    "when": "payee.case_account",
+                    "outcome": "block",
+                    "reason": "拦截",
+                },
+                {
+                    "id": "all_large",
+                    "when": "amount_fen >= yuan(1000)",
+                    "outcome": "remind",
+                    "reason": "大额提醒",
+                },
+            ],
+        }
+    )
+    runtime = build_runtime(
+        _settings(tmp_path),
+        clock=FixedClock(T0),
+        index=index,
+        live=default_ruleset(),
+        shadow=candidate,
+        log_dir=tmp_path / "log",
+    )
     check_payment(runtime, PaymentCheckRequest(VICTIM_ACCOUNT, CASE_ACCOUNT, 100_00), org="bank-a")
-    check_payment(runtime, PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 2_000_00), org="bank-a")
+    check_payment(
+        runtime, PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 2_000_00), org="bank-a"
+    )
     check_call(runtime, CallCheckRequest(FRAUD_PHONE, VICTIM_PHONE), org="op-1")
     assert runtime.log.flush()
     rows = list(read_decisions(tmp_path / "log"))
@@ -203,7 +263,11 @@ def test_decision_log_and_shadow_report(tmp_path):
     assert VICTIM_ACCOUNT not in repr(rows) and CASE_ACCOUNT not in repr(rows)
     assert rows[0]["inputs"]["payee"] == key_of("account", CASE_ACCOUNT, SECRET)[:16]
     assert rows[0]["shadow_differs"] is False and rows[1]["shadow_differs"] is True
-    assert rows[1]["shadow"] == {"version": "default-v2", "outcome": "remind", "rules": ["all_large"]}
+    assert rows[1]["shadow"] == {
+        "version": "default-v2",
+        "outcome": "remind",
+        "rules": ["all_large"],
+    }
     report = shadow_report(tmp_path / "log")
     assert report["with_shadow"] == 2 and report["differences"] == 1
     assert report["outcome_changes"] == {"allow → remind": 1}

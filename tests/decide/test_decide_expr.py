@@ -10,7 +10,9 @@ VARS = {"a": 1, "b": 1, "payee.grade": 1, "name": 1}
 
 
 def ev(src, **ctx):
-    return compile_expr(src, VARS, {"HIGH": 3})({**{"a": 0, "b": 0, "payee.grade": 0, "name": ""}, **ctx})
+    return compile_expr(src, VARS, {"HIGH": 3})(
+        {**{"a": 0, "b": 0, "payee.grade": 0, "name": ""}, **ctx}
+    )
 
 
 def test_arithmetic_logic_and_comparisons():

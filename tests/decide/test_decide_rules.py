@@ -21,11 +21,27 @@ NIGHT_BJ = NOON_BJ - 10 * 3600  # 02:00 Beijing
 RULES = default_ruleset()
 
 
-def ctx(*, amount_yuan=100, payee=None, payer=None, new=False, exposures=(), now=NOON_BJ,
-        c1=0, c24=0, a24=0):
+def ctx(
+    *,
+    amount_yuan=100,
+    payee=None,
+    payer=None,
+    new=False,
+    exposures=(),
+    now=NOON_BJ,
+    c1=0,
+    c24=0,
+    a24=0,
+):
     st = PaymentState(new, list(exposures), c1, c24, a24)
-    return payment_context(amount_fen=amount_yuan * 100, channel="mobile_banking", now=now,
-                           payee=payee, payer=payer, state=st)
+    return payment_context(
+        amount_fen=amount_yuan * 100,
+        channel="mobile_banking",
+        now=now,
+        payee=payee,
+        payer=payer,
+        state=st,
+    )
 
 
 def fired(c):
@@ -70,15 +86,24 @@ def test_recent_high_risk_contact_then_large_new_payee_delays_24h():
     assert d.outcome == Outcome.DELAY_24H and d.warn
     assert d.rule_ids[0] == "exposed_2h_large_new_payee"
     # a known payee is not delayed
-    assert fired(ctx(amount_yuan=20000, new=False, exposures=[exp(hours_ago=1.5)])).outcome == Outcome.ALLOW
+    assert (
+        fired(ctx(amount_yuan=20000, new=False, exposures=[exp(hours_ago=1.5)])).outcome
+        == Outcome.ALLOW
+    )
 
 
 def test_contact_within_24h_delays_2h():
     d = fired(ctx(amount_yuan=5000, new=True, exposures=[exp(kind="sms", hours_ago=20)]))
     assert d.outcome == Outcome.DELAY_2H and d.rule_ids == ["exposed_24h_new_payee"]
     # older than 24 h or a low-grade contact: nothing
-    assert fired(ctx(amount_yuan=5000, new=True, exposures=[exp(hours_ago=30)])).outcome == Outcome.ALLOW
-    assert fired(ctx(amount_yuan=5000, new=True, exposures=[exp(grade=1, hours_ago=2)])).outcome == Outcome.ALLOW
+    assert (
+        fired(ctx(amount_yuan=5000, new=True, exposures=[exp(hours_ago=30)])).outcome
+        == Outcome.ALLOW
+    )
+    assert (
+        fired(ctx(amount_yuan=5000, new=True, exposures=[exp(grade=1, hours_ago=2)])).outcome
+        == Outcome.ALLOW
+    )
 
 
 def test_fraud_app_install_delays():
@@ -122,9 +147,16 @@ def test_most_severe_wins_and_all_reasons_kept():
 def test_every_default_rule_is_exercised_by_this_file():
     ids = {r.id for r in RULES.rules}
     exercised = {
-        "payee_case_account", "payee_high_risk", "payer_case_account", "exposed_2h_large_new_payee",
-        "exposed_24h_new_payee", "fraud_app_installed", "payee_medium_risk",
-        "exposed_any_medium_payee", "new_payee_large_night", "velocity_burst",
+        "payee_case_account",
+        "payee_high_risk",
+        "payer_case_account",
+        "exposed_2h_large_new_payee",
+        "exposed_24h_new_payee",
+        "fraud_app_installed",
+        "payee_medium_risk",
+        "exposed_any_medium_payee",
+        "new_payee_large_night",
+        "velocity_burst",
         "velocity_amount_new_payee",
     }
     assert ids == exercised
@@ -134,10 +166,41 @@ def test_every_default_rule_is_exercised_by_this_file():
     ("doc", "msg"),
     [
         ({"name": "x", "version": "1"}, "missing 'rules'"),
-        ({"name": "x", "version": "1", "rules": [{"id": "a", "when": "amount_fen > 1", "outcome": "nuke", "reason": "r"}]}, "outcome"),
-        ({"name": "x", "version": "1", "rules": [{"id": "a", "when": "amout_fen > 1", "outcome": "block", "reason": "r"}]}, "unknown variable"),
-        ({"name": "x", "version": "1", "rules": [{"id": "a", "when": "1", "outcome": "block", "reason": "r"}, {"id": "a", "when": "1", "outcome": "block", "reason": "r"}]}, "duplicate"),
-        ({"name": "x", "version": "1", "rules": [{"id": "a", "outcome": "block", "reason": "r"}]}, "missing 'when'"),
+        (
+            {
+                "name": "x",
+                "version": "1",
+                "rules": [{"id": "a", "when": "amount_fen > 1", "outcome": "nuke", "reason": "r"}],
+            },
+            "outcome",
+        ),
+        (
+            {
+                "name": "x",
+                "version": "1",
+                "rules": [{"id": "a", "when": "amout_fen > 1", "outcome": "block", "reason": "r"}],
+            },
+            "unknown variable",
+        ),
+        (
+            {
+                "name": "x",
+                "version": "1",
+                "rules": [
+                    {"id": "a", "when": "1", "outcome": "block", "reason": "r"},
+                    {"id": "a", "when": "1", "outcome": "block", "reason": "r"},
+                ],
+            },
+            "duplicate",
+        ),
+        (
+            {
+                "name": "x",
+                "version": "1",
+                "rules": [{"id": "a", "outcome": "block", "reason": "r"}],
+            },
+            "missing 'when'",
+        ),
     ],
 )
 def test_invalid_rule_sets_are_rejected_with_a_message(doc, msg):
@@ -146,14 +209,26 @@ def test_invalid_rule_sets_are_rejected_with_a_message(doc, msg):
 
 
 def test_shadow_mode_evaluates_both_only_live_acts():
-    candidate = parse_ruleset({
-        "name": "default", "version": "v2",
-        "rules": [
-            {"id": "payee_case_account", "when": "payee.case_account", "outcome": "block", "reason": "拦截"},
-            {"id": "any_new_payee_large", "when": "payee_new and amount_fen >= yuan(5000)",
-             "outcome": "delay_2h", "reason": "首次大额延迟"},
-        ],
-    })
+    candidate = parse_ruleset(
+        {
+            "name": "default",
+            "version": "v2",
+            "rules": [
+                {
+                    "id": "payee_case_account",
+                    "when": "payee.case_account",
+                    "outcome": "block",
+                    "reason": "拦截",
+                },
+                {
+                    "id": "any_new_payee_large",
+                    "when": "payee_new and amount_fen >= yuan(5000)",
+                    "outcome": "delay_2h",
+                    "reason": "首次大额延迟",
+                },
+            ],
+        }
+    )
     engine = RuleEngine(RULES, candidate)
     r = engine.decide(ctx(amount_yuan=6000, new=True))
     assert r.live.outcome == Outcome.ALLOW and r.shadow.outcome == Outcome.DELAY_2H

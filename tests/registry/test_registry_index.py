@@ -44,7 +44,10 @@ def test_pack_roundtrip():
     info = pack(RiskLevel.HIGH, FraudType.FAKE_INVESTMENT, SuspiciousCode.CASE_ACCOUNT)
     hit = unpack(info)
     assert (hit.grade, hit.fraud_type, hit.code) == (
-        RiskLevel.HIGH, FraudType.FAKE_INVESTMENT, SuspiciousCode.CASE_ACCOUNT)
+        RiskLevel.HIGH,
+        FraudType.FAKE_INVESTMENT,
+        SuspiciousCode.CASE_ACCOUNT,
+    )
     assert unpack(pack(RiskLevel.LOW, None, None)).fraud_type is None
 
 
@@ -76,7 +79,9 @@ def test_memory_index_overlay_compact_and_snapshot(tmp_path):
 def redis_client():
     import redis
 
-    client = redis.Redis.from_url(os.environ.get("FANZHA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
+    client = redis.Redis.from_url(
+        os.environ.get("FANZHA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    )
     try:
         client.ping()
     except redis.ConnectionError:
@@ -94,7 +99,9 @@ def test_redis_index_bulk_load_and_lookup(redis_client):
     try:
         hashes = [key_of("phone", f"1381234{i:04d}", SECRET) for i in range(2000)]
         prefixes = np.array([hash_prefix(h) for h in hashes], dtype=np.int64)
-        infos = np.array([pack(RiskLevel(1 + i % 3), None, None) for i in range(2000)], dtype=np.uint16)
+        infos = np.array(
+            [pack(RiskLevel(1 + i % 3), None, None) for i in range(2000)], dtype=np.uint16
+        )
         assert idx.load_arrays(prefixes, infos) == 2000
         hits = idx.get_many(hashes[:30])
         assert [int(h.grade) for h in hits] == [1 + i % 3 for i in range(30)]

@@ -63,8 +63,10 @@ def test_import_csv_lists_accounts_and_names_bad_rows(svc, tmp_path):
 
 def test_import_json(svc, tmp_path):
     path = tmp_path / "s.json"
-    path.write_text(json.dumps([{"code": "3004", "account": "6222021234567890128", "reason": "收方涉案"}]),
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps([{"code": "3004", "account": "6222021234567890128", "reason": "收方涉案"}]),
+        encoding="utf-8",
+    )
     result = import_suspicious(svc, read_rows(path), BANK)
     assert result.accepted == 1 and not result.errors
     assert svc.find("account", "6222021234567890128").code == "3004"
@@ -84,7 +86,12 @@ def test_findings_adapter_and_threshold(svc):
     item = finding_to_report(f_high)
     assert item.kind == "phone" and item.grade == RiskLevel.HIGH and item.source == Source.DETECTOR
     assert "回拨率低" in item.reason and item.evidence["score"] == 0.97
-    low = {"entity_kind": "account", "entity_value": "6222021234567890128", "score": 0.75, "reasons": "快进快出"}
+    low = {
+        "entity_kind": "account",
+        "entity_value": "6222021234567890128",
+        "score": 0.75,
+        "reasons": "快进快出",
+    }
     assert finding_to_report(low).grade == RiskLevel.MEDIUM
     bad = FakeFinding("spaceship", "x", 0.9, 3, [])
     result = ingest_findings(svc, [f_high, low, bad], BANK, min_grade=RiskLevel.HIGH)

@@ -66,13 +66,21 @@ def test_listing_is_keyed_by_hash_and_masked(env):
     again = svc.report(_case_account("6222 0212 3456 7890 128"), BANK_B)
     assert again.id == entry.id and again.report_count == 2
     hit = index.get(entry.key_hash)
-    assert hit is not None and hit.grade == RiskLevel.HIGH and hit.code == SuspiciousCode.CASE_ACCOUNT
+    assert (
+        hit is not None and hit.grade == RiskLevel.HIGH and hit.code == SuspiciousCode.CASE_ACCOUNT
+    )
 
 
 def test_raw_value_only_under_police_authority(env):
     svc, _, _ = env
-    item = ReportInput("phone", "13812345678", RiskLevel.HIGH, Source.ANALYST, "冒充公检法来电",
-                       police_authorised=True)
+    item = ReportInput(
+        "phone",
+        "13812345678",
+        RiskLevel.HIGH,
+        Source.ANALYST,
+        "冒充公检法来电",
+        police_authorised=True,
+    )
     by_bank = svc.report(item, BANK_A)
     assert by_bank.raw_value is None
     by_police = svc.report(item, POLICE)
@@ -95,7 +103,9 @@ def test_scope_bank_never_learns_which_bank_reported(env):
 
 def test_grade_only_rises_while_active_and_history_is_append_only(env):
     svc, clock, _ = env
-    e = svc.report(ReportInput("phone", "13812345678", RiskLevel.MEDIUM, Source.DETECTOR, "模型发现"))
+    e = svc.report(
+        ReportInput("phone", "13812345678", RiskLevel.MEDIUM, Source.DETECTOR, "模型发现")
+    )
     clock.advance(timedelta(hours=1))
     svc.report(ReportInput("phone", "13812345678", RiskLevel.LOW, Source.PARTNER, "骚扰"))
     assert e.grade == RiskLevel.MEDIUM
@@ -108,18 +118,26 @@ def test_grade_only_rises_while_active_and_history_is_append_only(env):
 
 def test_public_report_restricts_only_after_review(env):
     svc, _, index = env
-    e = svc.report(ReportInput("url", "http://fake-bank.example/login", RiskLevel.HIGH, Source.PUBLIC, "仿冒银行网站"))
+    e = svc.report(
+        ReportInput(
+            "url", "http://fake-bank.example/login", RiskLevel.HIGH, Source.PUBLIC, "仿冒银行网站"
+        )
+    )
     assert e.status == Status.PENDING_REVIEW and index.get(e.key_hash) is None
     svc.review_report(e.id, accept=True, principal=POLICE, note="已核实")
     assert e.status == Status.ACTIVE and index.get(e.key_hash) is not None
-    rejected = svc.report(ReportInput("phone", "13900001111", RiskLevel.HIGH, Source.PUBLIC, "怀疑"))
+    rejected = svc.report(
+        ReportInput("phone", "13900001111", RiskLevel.HIGH, Source.PUBLIC, "怀疑")
+    )
     svc.review_report(rejected.id, accept=False, principal=POLICE)
     assert rejected.status == Status.REJECTED and index.get(rejected.key_hash) is None
 
 
 def test_expiry_removes_from_index(env):
     svc, clock, index = env
-    e = svc.report(ReportInput("phone", "13812345678", RiskLevel.MEDIUM, Source.DETECTOR, "模型发现"))
+    e = svc.report(
+        ReportInput("phone", "13812345678", RiskLevel.MEDIUM, Source.DETECTOR, "模型发现")
+    )
     clock.advance(timedelta(days=89))
     assert svc.expire_due() == 0
     clock.advance(timedelta(days=2))
@@ -130,8 +148,9 @@ def test_expiry_removes_from_index(env):
 def test_appeal_lift_on_passed_verification_is_immediate(env):
     svc, clock, index = env
     e = svc.report(_case_account(), BANK_A)
-    appeal = svc.submit_appeal(e.id, "本人账户被盗用，已挂失", channel="counter",
-                               documents=["身份证", "挂失证明"])
+    appeal = svc.submit_appeal(
+        e.id, "本人账户被盗用，已挂失", channel="counter", documents=["身份证", "挂失证明"]
+    )
     assert e.status == Status.APPEALING
     assert index.get(e.key_hash) is not None  # restriction holds during review
     assert appeal.review_due_at == START + LIMITS.appeal_review_deadline
@@ -158,7 +177,9 @@ def test_appeal_deadlines_in_simulated_time(env):
     assert svc.overdue_appeals() == []
     clock.set(START + LIMITS.appeal_review_deadline + timedelta(seconds=1))
     assert [a.id for a in svc.overdue_appeals()] == [appeal.id]
-    svc.review_appeal(appeal.id, verification_passed=False, principal=POLICE, note="资金流水证实涉案")
+    svc.review_appeal(
+        appeal.id, verification_passed=False, principal=POLICE, note="资金流水证实涉案"
+    )
     assert appeal.status == "upheld" and e.status == Status.ACTIVE
     last = svc.history(e.id)[-1]
     assert last.action == "appeal_upheld" and last.detail["late"] is True

@@ -9,7 +9,7 @@ import pytest
 from fanzha.sim.engine import SimConfig
 from fanzha.sim.output import generate
 
-TINY = SimConfig(preset="tiny", days=3, seed=11, start=date(2026, 11, 1))
+TINY = SimConfig(preset="tiny", scale=1.5, days=4, seed=11, start=date(2026, 11, 1))
 
 
 @pytest.fixture(scope="session")

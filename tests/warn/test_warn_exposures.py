@@ -24,28 +24,102 @@ def _add(lake: EventLake, kind: str, rows: list[dict]) -> None:
 def test_every_dimension_reaches_the_person(tmp_path) -> None:
     lake = EventLake(tmp_path / "lake")
     base = {"source_org": "x", "event_time": T - timedelta(days=30)}
-    _add(lake, "sim_issuance", [{**base, "event_id": "s1", "number": "13800135678",
-                                 "person_id": PERSON, "operator": "china_mobile"}])
-    _add(lake, "account_opening", [{**base, "event_id": "a1", "account": "6222020200112233445",
-                                    "person_id": PERSON, "institution": "ICBC"}])
+    _add(
+        lake,
+        "sim_issuance",
+        [
+            {
+                **base,
+                "event_id": "s1",
+                "number": "13800135678",
+                "person_id": PERSON,
+                "operator": "china_mobile",
+            }
+        ],
+    )
+    _add(
+        lake,
+        "account_opening",
+        [
+            {
+                **base,
+                "event_id": "a1",
+                "account": "6222020200112233445",
+                "person_id": PERSON,
+                "institution": "ICBC",
+            }
+        ],
+    )
     ev = {"source_org": "op", "event_time": T}
-    _add(lake, "call", [
-        {**ev, "event_id": "c1", "caller": "16512345678", "callee": "13800135678",
-         "duration_s": 300},
-        {**ev, "event_id": "c2", "caller": "13911112222", "callee": "13800135678",
-         "duration_s": 30},  # not listed
-    ])
-    _add(lake, "url_visit", [{**ev, "event_id": "u1", "number": "13800135678",
-                              "url": "https://icbc-anquan.top/login", "event_time": T + timedelta(minutes=10)}])
-    _add(lake, "transfer", [{**ev, "event_id": "t1", "payer_account": "6222020200112233445",
-                             "payee_account": "6217000000000000001", "amount_fen": 500000,
-                             "event_time": T + timedelta(hours=1)}])
-    listed = pd.DataFrame([
-        {"kind": "mobile", "value": "16512345678", "grade": 3, "fraud_type": "冒充公检法及政府机关类"},
-        {"kind": "domain", "value": "icbc-anquan.top", "grade": 2, "fraud_type": "冒充公检法及政府机关类"},
-        {"kind": "bank_card", "value": "6217000000000000001", "grade": 3,
-         "fraud_type": "冒充公检法及政府机关类"},
-    ])
+    _add(
+        lake,
+        "call",
+        [
+            {
+                **ev,
+                "event_id": "c1",
+                "caller": "16512345678",
+                "callee": "13800135678",
+                "duration_s": 300,
+            },
+            {
+                **ev,
+                "event_id": "c2",
+                "caller": "13911112222",
+                "callee": "13800135678",
+                "duration_s": 30,
+            },  # not listed
+        ],
+    )
+    _add(
+        lake,
+        "url_visit",
+        [
+            {
+                **ev,
+                "event_id": "u1",
+                "number": "13800135678",
+                "url": "https://icbc-anquan.top/login",
+                "event_time": T + timedelta(minutes=10),
+            }
+        ],
+    )
+    _add(
+        lake,
+        "transfer",
+        [
+            {
+                **ev,
+                "event_id": "t1",
+                "payer_account": "6222020200112233445",
+                "payee_account": "6217000000000000001",
+                "amount_fen": 500000,
+                "event_time": T + timedelta(hours=1),
+            }
+        ],
+    )
+    listed = pd.DataFrame(
+        [
+            {
+                "kind": "mobile",
+                "value": "16512345678",
+                "grade": 3,
+                "fraud_type": "冒充公检法及政府机关类",
+            },
+            {
+                "kind": "domain",
+                "value": "icbc-anquan.top",
+                "grade": 2,
+                "fraud_type": "冒充公检法及政府机关类",
+            },
+            {
+                "kind": "bank_card",
+                "value": "6217000000000000001",
+                "grade": 3,
+                "fraud_type": "冒充公检法及政府机关类",
+            },
+        ]
+    )
     ex = build_exposures(lake, listed)
     assert list(ex["signal_kind"]) == ["call", "url_visit", "transfer"]
     assert set(ex["person_id"]) == {PERSON}

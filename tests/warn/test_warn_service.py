@@ -14,7 +14,7 @@ from fanzha.domain.clock import FixedClock
 from fanzha.domain.taxonomy import WarningLevel
 from fanzha.store.db import get_engine, session_scope
 from fanzha.store.migrate import upgrade
-from fanzha.store.tables.warn import OperatorRequest, WarningSignal, WarnInbox, WarnLabel
+from fanzha.store.tables.warn import OperatorRequest, WarnInbox, WarningSignal, WarnLabel
 from fanzha.warn.service import WarnError, WarningService
 
 SECRET = b"test-secret"
@@ -34,13 +34,31 @@ def _valid(pid: str) -> str:
 ELDER, YOUNG, OTHER = _valid(ELDER), _valid(YOUNG), _valid(OTHER)
 
 
-def _exposure(pid: str, kind: str, at: datetime, *, duration: int = 0, grade: int = 3,
-              ftype: str = "冒充公检法及政府机关类", counterpart: str = "16512345678",
-              phone: str = "13800135678") -> dict:
+def _exposure(
+    pid: str,
+    kind: str,
+    at: datetime,
+    *,
+    duration: int = 0,
+    grade: int = 3,
+    ftype: str = "冒充公检法及政府机关类",
+    counterpart: str = "16512345678",
+    phone: str = "13800135678",
+) -> dict:
     ckind = "bank_card" if kind == "transfer" else "phone"
-    return dict(person_id=pid, signal_kind=kind, fraud_type=ftype, grade=grade, at=at,
-                duration_s=duration, counterpart_kind=ckind, counterpart=counterpart,
-                phone=phone, age=0, division_code=pid[:6])
+    return dict(
+        person_id=pid,
+        signal_kind=kind,
+        fraud_type=ftype,
+        grade=grade,
+        at=at,
+        duration_s=duration,
+        counterpart_kind=ckind,
+        counterpart=counterpart,
+        phone=phone,
+        age=0,
+        division_code=pid[:6],
+    )
 
 
 def _frame(rows: list[dict]) -> pd.DataFrame:
@@ -70,8 +88,11 @@ def test_levels_merge_and_dispatch(world) -> None:
     with session_scope() as s:
         svc = WarningService(s, SECRET, clock)
         # a short SMS from a medium-grade number: low warning for the young person
-        r = svc.process(_frame([_exposure(YOUNG, "sms", T0 - timedelta(minutes=5), grade=2,
-                                          phone="13900001111")]))
+        r = svc.process(
+            _frame(
+                [_exposure(YOUNG, "sms", T0 - timedelta(minutes=5), grade=2, phone="13900001111")]
+            )
+        )
         assert (r.opened, r.raised) == (1, 0)
         q = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
         assert len(q) == 1
@@ -81,8 +102,15 @@ def test_levels_merge_and_dispatch(world) -> None:
         assert "尾号5678" in w.sms_text and "http" not in w.sms_text
         # then a 6-minute call from a high-grade number: the same warning rises, not a new one
         clock.advance(timedelta(minutes=10))
-        r = svc.process(_frame([_exposure(YOUNG, "call", T0 + timedelta(minutes=8), duration=360,
-                                          phone="13900001111")]))
+        r = svc.process(
+            _frame(
+                [
+                    _exposure(
+                        YOUNG, "call", T0 + timedelta(minutes=8), duration=360, phone="13900001111"
+                    )
+                ]
+            )
+        )
         assert (r.opened, r.raised) == (0, 1)
         ((task2, w2),) = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
         assert w2.id == w.id and w2.level == int(WarningLevel.HIGH)
@@ -93,7 +121,9 @@ def test_levels_merge_and_dispatch(world) -> None:
         elder_w = [w for _, w in svc.queue(_officer("jj", OrgKind.COUNTY_POLICE, "510104"))][0]
         assert elder_w.level == int(WarningLevel.HIGH)  # medium bumped for age 76
         assert elder_w.unit_org_id == "jj-1"  # the station of his county
-        svc.process(_frame([_exposure(ELDER, "transfer", clock.now(), counterpart="6222020200112233445")]))
+        svc.process(
+            _frame([_exposure(ELDER, "transfer", clock.now(), counterpart="6222020200112233445")])
+        )
         s.refresh(elder_w)
         assert elder_w.level == int(WarningLevel.URGENT)
         assert set(elder_w.dimensions) == {"communication", "funds"}
@@ -104,8 +134,14 @@ def test_scope_county_sees_only_its_own(world) -> None:
     clock = FixedClock(T0)
     with session_scope() as s:
         svc = WarningService(s, SECRET, clock)
-        svc.process(_frame([_exposure(YOUNG, "call", T0, duration=100),
-                            _exposure(OTHER, "call", T0, duration=100, phone="13700000000")]))
+        svc.process(
+            _frame(
+                [
+                    _exposure(YOUNG, "call", T0, duration=100),
+                    _exposure(OTHER, "call", T0, duration=100, phone="13700000000"),
+                ]
+            )
+        )
         wh = svc.queue(_officer("wh", OrgKind.COUNTY_POLICE, "510107"))
         jj = svc.queue(_officer("jj", OrgKind.COUNTY_POLICE, "510104"))
         city = svc.queue(_officer("cd", OrgKind.CITY_POLICE, "510100"))
@@ -114,7 +150,7 @@ def test_scope_county_sees_only_its_own(world) -> None:
         assert len(city) == 2
         bank = Principal(org_id="bank-a", org_kind=OrgKind.BANK, roles=frozenset({Role.PARTNER}))
         assert svc.queue(bank) == []
-        (task, _), = wh
+        ((task, _),) = wh
         with pytest.raises(WarnError, match="task_id"):
             svc.receive(task.id, _officer("jj", OrgKind.COUNTY_POLICE, "510104"))
 
@@ -159,3 +195,17 @@ def test_false_alarm_and_bad_outcome(world) -> None:
         w = svc.record_outcome(task.id, "false_alarm", officer)
         assert w.outcome == "false_alarm"
         assert s.scalar(select(WarnLabel.label)) == "false_alarm"
+
+
+def test_household_station_wins_over_division(world) -> None:
+    with session_scope() as s:
+        add_org(s, "jj-2", "锦江另一派出所", OrgKind.POLICE_STATION, "510104", "jj", now=T0)
+        svc = WarningService(s, SECRET, FixedClock(T0))
+        row = _exposure(OTHER, "call", T0, duration=100) | {"station_id": "jj-2"}
+        stranger = _exposure(YOUNG, "call", T0, duration=100) | {"station_id": "no-such-org"}
+        svc.process(_frame([row, stranger]))
+        units = {
+            w.division_code: w.unit_org_id
+            for _, w in svc.queue(_officer("cd", OrgKind.CITY_POLICE, "510100"))
+        }
+        assert units == {"510104": "jj-2", "510107": "wh"}

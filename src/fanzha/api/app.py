@@ -11,9 +11,9 @@ from fastapi import FastAPI
 from fanzha import __version__
 from fanzha.api.errors import install_error_handlers
 from fanzha.api.middleware import install_middleware
-from fanzha.api.routers import audit, events, health, orgs, warnings
-from fanzha.api.routers import intercept as intercept_router  # noqa: I001
+from fanzha.api.routers import audit, console, events, health, orgs, warnings
 from fanzha.api.routers import checks as checks_router  # noqa: I001
+from fanzha.api.routers import intercept as intercept_router  # noqa: I001
 from fanzha.api.routers import registry as registry_router  # noqa: I001
 
 
@@ -35,4 +35,6 @@ def create_app() -> FastAPI:
     app.include_router(intercept_router.router)
     app.include_router(checks_router.router)
     app.include_router(registry_router.router)
+    app.include_router(console.router)
+    console.mount_console(app)
     return app

@@ -12,13 +12,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
-from fastapi.security import APIKeyHeader
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
 from fanzha.access import audit as audit_log
-from fanzha.access import keys
+from fanzha.access import keys, sessions
 from fanzha.access.principal import OrgKind, Principal, Role
 from fanzha.api.errors import ProblemError
+from fanzha.settings import get_settings
 from fanzha.store.db import get_engine, session_scope
 
 api_key_header = APIKeyHeader(
@@ -40,19 +41,29 @@ def get_session() -> Iterator[Session]:
         session.close()
 
 
+bearer = HTTPBearer(auto_error=False, description="控制台会话令牌 fzs_… (POST /v1/auth/login)")
+
+
 def _resolve(token: str) -> Principal | None:
     # A separate short transaction so last_used is committed even if the request later fails.
     with session_scope() as s:
+        if token.startswith(sessions.PREFIX):
+            return sessions.resolve(s, token, get_settings().secret_bytes, datetime.now(UTC))
         return keys.resolve(s, token, datetime.now(UTC))
 
 
 def optional_principal(
-    request: Request, api_key: Annotated[str | None, Security(api_key_header)] = None
+    request: Request,
+    api_key: Annotated[str | None, Security(api_key_header)] = None,
+    bearer_token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> Principal | None:
-    """The caller, or None when no key is sent (anonymous public access). A bad key is a 401."""
-    if not api_key:
+    """The caller, or None when nothing is sent (anonymous public access). Partners send an API
+    key in ``X-API-Key``; console users a session token as ``Authorization: Bearer``. A bad
+    credential is a 401."""
+    token = api_key or (bearer_token.credentials if bearer_token else None)
+    if not token:
         return None
-    principal = _resolve(api_key)
+    principal = _resolve(token)
     if principal is None:
         raise ProblemError(
             401,

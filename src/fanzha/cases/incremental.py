@@ -52,12 +52,16 @@ class IncrementalLinker:
         self._sorted = np.asarray(node_keys, dtype=np.uint64)[self._order]
         self._extra: dict[int, int] = {}  # new node key -> vertex
         self.case_vertex: dict[str, int] = {c: i for i, c in enumerate(case_ids)}
-        cap = n_cases + n_nodes + 1024
-        self._parent = np.arange(cap, dtype=np.int64)
-        self._size = np.zeros(cap, dtype=np.int64)
-        self._degree = np.zeros(cap, dtype=np.int64)
-        self._hub = np.zeros(cap, dtype=bool)
-        self._n = n_cases + n_nodes
+        base = n_cases + n_nodes
+        self._base = base
+        self._parent = np.arange(base, dtype=np.int64)
+        self._size = np.zeros(base, dtype=np.int64)
+        self._degree = np.zeros(base, dtype=np.int64)
+        self._hub = np.zeros(base, dtype=bool)
+        # vertices added later live in Python lists: appending never copies the big arrays, so no
+        # single add pays for a resize
+        self._x: list[list[int]] = []  # [parent, size, degree, hub] per new vertex
+        self._n = base
         labels = components.case_component
         # representative of each component: its first case
         rep = np.full(components.n_components, -1, dtype=np.int64)
@@ -78,29 +82,33 @@ class IncrementalLinker:
         ids = cluster_ids or [f"K{i}" for i in range(components.n_components)]
         self.cluster_of_root: dict[int, str] = {int(rep[i]): ids[i] for i in range(len(ids))}
 
+    # -- vertex state (base vertices in numpy, new ones in lists) -------------------------------
+    def _get(self, field: int, v: int) -> int:
+        if v < self._base:
+            arr = (self._parent, self._size, self._degree, self._hub)[field]
+            return int(arr[v])
+        return self._x[v - self._base][field]
+
+    def _set(self, field: int, v: int, value: int) -> None:
+        if v < self._base:
+            arr = (self._parent, self._size, self._degree, self._hub)[field]
+            arr[v] = value
+        else:
+            self._x[v - self._base][field] = value
+
     # -- union-find ---------------------------------------------------------------------------
     def _find(self, v: int) -> int:
-        p = self._parent
-        while p[v] != v:
-            p[v] = p[p[v]]
-            v = int(p[v])
-        return v
-
-    def _grow(self, need: int) -> None:
-        cap = len(self._parent)
-        if need <= cap:
-            return
-        new = max(need, cap * 2)
-        parent = np.arange(new, dtype=np.int64)
-        parent[:cap] = self._parent
-        self._parent = parent
-        self._size = np.concatenate([self._size, np.zeros(new - cap, dtype=np.int64)])
-        self._degree = np.concatenate([self._degree, np.zeros(new - cap, dtype=np.int64)])
-        self._hub = np.concatenate([self._hub, np.zeros(new - cap, dtype=bool)])
+        while True:
+            p = self._get(0, v)
+            if p == v:
+                return v
+            gp = self._get(0, p)
+            self._set(0, v, gp)
+            v = gp
 
     def _new_vertex(self) -> int:
-        self._grow(self._n + 1)
         v = self._n
+        self._x.append([v, 0, 0, 0])
         self._n += 1
         return v
 
@@ -127,16 +135,17 @@ class IncrementalLinker:
             raise ValueError(f"case_id: 案件 {case_id} 已存在")
         cv = self._new_vertex()
         self.case_vertex[case_id] = cv
-        self._size[cv] = 1
+        self._set(1, cv, 1)
         usable: list[int] = []
         skipped: list[str] = []
         new_nodes = 0
         for raw in keys:
             nv, created = self._node_vertex(_u64(raw))
             new_nodes += created
-            self._degree[nv] += 1
-            if self._hub[nv] or self._degree[nv] > self.threshold:
-                self._hub[nv] = True
+            degree = self._get(2, nv) + 1
+            self._set(2, nv, degree)
+            if self._get(3, nv) or degree > self.threshold:
+                self._set(3, nv, 1)
                 skipped.append(raw if isinstance(raw, str) else str(raw))
                 continue
             usable.append(nv)
@@ -145,7 +154,7 @@ class IncrementalLinker:
         for nv in usable:
             r = self._find(nv)
             if r in self.cluster_of_root and r not in roots:
-                roots[r] = int(self._size[r])
+                roots[r] = self._get(1, r)
         for nv in usable:
             self._union(cv, nv)
         root = self._find(cv)
@@ -171,10 +180,11 @@ class IncrementalLinker:
         ra, rb = self._find(a), self._find(b)
         if ra == rb:
             return
-        if self._size[ra] < self._size[rb]:
+        sa, sb = self._get(1, ra), self._get(1, rb)
+        if sa < sb:
             ra, rb = rb, ra
-        self._parent[rb] = ra
-        self._size[ra] += self._size[rb]
+        self._set(0, rb, ra)
+        self._set(1, ra, sa + sb)
 
 
 def case_id_cluster(case_id: str) -> str:

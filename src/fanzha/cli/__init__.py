@@ -48,6 +48,12 @@ from fanzha.cli import rules as rules_cli  # noqa: E402
 app.add_typer(registry_cli.app, name="registry")
 app.add_typer(rules_cli.app, name="rules")
 
+from fanzha.cli import numbers as numbers_cli  # noqa: E402
+from fanzha.cli import tx as tx_cli  # noqa: E402
+
+app.add_typer(numbers_cli.app, name="numbers")
+app.add_typer(tx_cli.app, name="tx")
+
 
 def main() -> None:
     app()

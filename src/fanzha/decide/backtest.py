@@ -118,7 +118,7 @@ def run_backtest(
     transfers = con.sql(
         "SELECT payer_account, payee_account, amount_fen, CAST(channel AS VARCHAR) AS channel, "
         f"event_time FROM {lake.relation_sql('transfer', since, until)} ORDER BY event_time"
-    ).arrow()
+    ).to_arrow_table()
     if transfers.num_rows == 0:
         report.seconds = time.perf_counter() - t0
         return report
@@ -139,7 +139,7 @@ def run_backtest(
     links = con.sql(
         "SELECT account, bound_phone FROM "
         f"{lake.relation_sql('account_opening', None, until)} WHERE bound_phone IS NOT NULL"
-    ).arrow()
+    ).to_arrow_table()
     if links.num_rows:
         acc_h, _ = hasher.keys("account", links["account"])
         ph_h, _ = hasher.keys("phone", links["bound_phone"])
@@ -151,7 +151,7 @@ def run_backtest(
         tbl = con.sql(
             f"SELECT {person_col} AS person, {source_col} AS src, event_time FROM "
             f"{lake.relation_sql(kind, exp_since, until)}"
-        ).arrow()
+        ).to_arrow_table()
         if tbl.num_rows == 0:
             continue
         _, info = hasher.keys(reg_kind, tbl["src"])

@@ -175,3 +175,13 @@ def write_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write plain UTF-8 (no BOM) so every reader sees the header names unchanged."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, encoding="utf-8")
+
+
+def datasets_dir() -> Path:
+    """The public datasets: ``$FANZHA_DATASETS`` or ``<repo>/../shared/datasets``."""
+    import os
+
+    env = os.environ.get("FANZHA_DATASETS")
+    if env:
+        return Path(env)
+    return (Path(__file__).resolve().parents[3] / ".." / "shared" / "datasets").resolve()

@@ -213,11 +213,17 @@ def validate_batch(
     finally:
         con.unregister("_raw_batch")
     labels = {f: c for f, c in yuan.items() if f not in direct}
-    return _split(kind, raw, out, specs, labels)
+    both = {f: (direct[f], c) for f, c in yuan.items() if f in direct}
+    return _split(kind, raw, out, specs, labels, both)
 
 
 def _split(
-    kind: str, raw: pa.Table, out: pa.Table, specs: list[FieldSpec], labels: dict[str, str]
+    kind: str,
+    raw: pa.Table,
+    out: pa.Table,
+    specs: list[FieldSpec],
+    labels: dict[str, str],
+    both: dict[str, tuple[str, str]],
 ) -> Validated:
     import pyarrow.compute as pc
 
@@ -235,8 +241,16 @@ def _split(
     raw_by_row = {r.pop("_row"): r for r in raw_bad.to_pylist()}
     err_cols = {s.name: bad[f"_err_{s.name}"].to_pylist() for s in specs}
     for i, row in enumerate(rows):
+        rec = raw_by_row.get(row, {})
+
+        def label(name: str, rec: dict = rec) -> str:
+            if name in both:  # fen and yuan columns: name the one this record filled
+                fen_col, yuan_col = both[name]
+                return yuan_col if rec.get(fen_col) in (None, "") else fen_col
+            return labels.get(name, name)
+
         errs = [
-            {"row": row, "field": labels.get(name, name), "reason": col[i]}
+            {"row": row, "field": label(name), "reason": col[i]}
             for name, col in err_cols.items()
             if col[i] is not None
         ]

@@ -36,6 +36,7 @@ Model
 from __future__ import annotations
 
 import heapq
+import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -139,6 +140,8 @@ class TransferIndex:
         self._event_ids = event_ids
         self._id_lookup = None
         self._acc_lookup = None
+        self._scratch: tuple[np.ndarray, ...] | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def from_table(
@@ -231,6 +234,48 @@ class TransferIndex:
         if not isinstance(ids, pa.Array | pa.ChunkedArray):
             ids = pa.array(list(ids), pa.string())
         return ids.take(pa.array(rows, pa.int64()))
+
+    def run_compiled(
+        self,
+        seed_ranks: dict[int, int],
+        deposits: list[tuple[int, int, int, int, int]],
+        rule: Rule,
+        max_hops: int,
+        n_victims: int,
+    ) -> tuple[np.ndarray, ...]:
+        """Run the numba sweep (per-account scratch arrays are kept between calls)."""
+        from fanzha.intercept import _kernel
+
+        code = {
+            Rule.TAINT_FIRST: _kernel.R_TAINT_FIRST,
+            Rule.FIFO: _kernel.R_FIFO,
+            Rule.LIFO: _kernel.R_LIFO,
+        }[rule]
+        seeds = sorted(seed_ranks.items())
+        seed_r = np.array([r for r, _ in seeds], dtype=np.int64)
+        seed_v = np.array([v for _, v in seeds], dtype=np.int64)
+        dep = np.array(deposits, dtype=np.int64).reshape(-1, 5)
+        with self._lock:
+            if self._scratch is None:
+                n = self.n_accounts
+                self._scratch = (
+                    np.full(n, -1, dtype=np.int64),  # head
+                    np.full(n, -1, dtype=np.int64),  # tail
+                    np.zeros(n, dtype=np.int64),  # tainted
+                    np.full(n, -1, dtype=np.int64),  # out cursor
+                    np.full(n, -1, dtype=np.int64),  # in cursor
+                    np.zeros(n, dtype=np.int64),  # last tainted arrival
+                    np.zeros(n, dtype=np.bool_),  # active
+                )
+            return _kernel.sweep(
+                self.time, self.payer, self.payee, self.amount, self.cash_out, self.outside,
+                self.out_perm, self.out_off, self.in_perm, self.in_off, self.out_cs, self.in_cs,
+                seed_r, seed_v,
+                np.ascontiguousarray(dep[:, 0]), np.ascontiguousarray(dep[:, 1]),
+                np.ascontiguousarray(dep[:, 2]), np.ascontiguousarray(dep[:, 3]),
+                np.ascontiguousarray(dep[:, 4]),
+                code, max_hops, n_victims, *self._scratch,
+            )  # fmt: skip
 
     def match_transfer(self, payee: str, amount_fen: int, when: datetime) -> int | None:
         """The transfer into ``payee`` of exactly ``amount_fen`` closest to ``when`` (±10 min)."""
@@ -597,9 +642,17 @@ def trace(
     seeds: Sequence[Seed],
     rule: Rule | str = DEFAULT_RULE,
     max_hops: int = DEFAULT_MAX_HOPS,
+    engine: str = "auto",
 ) -> TraceResult:
-    """Trace every victim's money in one time-ordered sweep (victims mix freely)."""
+    """Trace every victim's money in one time-ordered sweep (victims mix freely).
+
+    ``engine``: ``"compiled"`` (numba; not for the proportional rule), ``"python"`` (the
+    reference implementation), or ``"auto"`` (compiled whenever the rule allows)."""
     rule = Rule(rule)
+    if engine not in ("auto", "compiled", "python"):
+        raise ValueError(f"unknown engine {engine!r}")
+    if engine == "compiled" and rule is Rule.PROPORTIONAL:
+        raise ValueError("the proportional rule runs on the python engine only")
     if max_hops < 1:
         raise ValueError("max_hops must be at least 1")
     victim_ids: list[str] = []
@@ -648,16 +701,46 @@ def trace(
         b = int(np.searchsorted(index.time, when, side="left"))
         deposits.append((b, v, acct, s.amount_fen, when))
 
-    sweep = _Sweep(index, rule, max_hops, len(victim_ids))
-    for v, fen in enumerate(outside_data):
-        sweep.left[v] += fen
-    sweep.run(seed_ranks, deposits)
-    return _result(index, sweep, victim_ids, seeded, deposits, unmatched, rule, max_hops)
+    n_v = len(victim_ids)
+    if engine == "python" or rule is Rule.PROPORTIONAL:
+        sweep = _Sweep(index, rule, max_hops, n_v)
+        sweep.run(seed_ranks, deposits)
+        flows = (
+            np.array(
+                [sweep.f_rank, sweep.f_victim, sweep.f_hop, sweep.f_fen, sweep.f_term, sweep.f_to],
+                dtype=np.int64,
+            )
+            .reshape(6, -1)
+            .T
+        )
+        hold = [
+            (acct, v, fen, hop, sweep.last_in.get(acct, 0))
+            for acct, lots in sweep.lots.items()
+            for v, hop, fen in lots
+            if v != _CLEAN and fen > 0
+        ]
+        hold_arr = np.array(hold, dtype=np.int64).reshape(-1, 5)
+        cashed = np.array(sweep.cashed, dtype=np.int64)
+        left = np.array(sweep.left, dtype=np.int64)
+        untraced = np.array(sweep.untraced, dtype=np.int64)
+    else:
+        flows, hold_arr, cashed, left, untraced = index.run_compiled(
+            seed_ranks, deposits, rule, max_hops, n_v
+        )
+    left = left + np.array(outside_data, dtype=np.int64)
+    return _result(
+        index, flows, hold_arr, cashed, left, untraced, victim_ids, seeded, deposits,
+        unmatched, rule, max_hops,
+    )  # fmt: skip
 
 
 def _result(
     ix: TransferIndex,
-    sw: _Sweep,
+    flow_rows: np.ndarray,
+    hold_rows: np.ndarray,
+    cashed: np.ndarray,
+    left: np.ndarray,
+    untraced: np.ndarray,
     victim_ids: list[str],
     seeded: list[int],
     deposits: list[tuple[int, int, int, int, int]],
@@ -670,12 +753,12 @@ def _result(
     # flows, aggregated per (rank, victim, hop, terminal)
     f = pa.table(
         {
-            "rank": pa.array(sw.f_rank, pa.int64()),
-            "victim": pa.array(sw.f_victim, pa.int64()),
-            "hop": pa.array(sw.f_hop, pa.int64()),
-            "terminal": pa.array(sw.f_term, pa.int64()),
-            "to": pa.array(sw.f_to, pa.int64()),
-            "amount_fen": pa.array(sw.f_fen, pa.int64()),
+            "rank": pa.array(flow_rows[:, 0], pa.int64()),
+            "victim": pa.array(flow_rows[:, 1], pa.int64()),
+            "hop": pa.array(flow_rows[:, 2], pa.int64()),
+            "terminal": pa.array(flow_rows[:, 4], pa.int64()),
+            "to": pa.array(flow_rows[:, 5], pa.int64()),
+            "amount_fen": pa.array(flow_rows[:, 3], pa.int64()),
         }
     )
     f = f.group_by(["rank", "victim", "hop", "terminal", "to"], use_threads=False).aggregate(
@@ -704,46 +787,43 @@ def _result(
             "terminal": pa.array(_TERMINALS, pa.string()).take(f["terminal"]),
         }
     )
-    # holdings per (account, victim)
-    h_acc, h_vic, h_fen, h_hop, h_last = [], [], [], [], []
-    for acct, lots in sw.lots.items():
-        agg: dict[int, list[int]] = {}
-        for v, hop, fen in lots:
-            if v == _CLEAN or fen == 0:
-                continue
-            cur = agg.get(v)
-            if cur is None:
-                agg[v] = [fen, hop]
-            else:
-                cur[0] += fen
-                cur[1] = min(cur[1], hop)
-        last_t = sw.last_in.get(acct, 0)
-        for v, (fen, hop) in agg.items():
-            h_acc.append(acct)
-            h_vic.append(v)
-            h_fen.append(fen)
-            h_hop.append(hop)
-            h_last.append(last_t)
+    # holdings per (account, victim): fen summed, the lowest hop, the last tainted arrival
+    h = pa.table(
+        {
+            "acct": pa.array(hold_rows[:, 0], pa.int64()),
+            "victim": pa.array(hold_rows[:, 1], pa.int64()),
+            "amount_fen": pa.array(hold_rows[:, 2], pa.int64()),
+            "hop": pa.array(hold_rows[:, 3], pa.int64()),
+            "last": pa.array(hold_rows[:, 4], pa.int64()),
+        }
+    )
+    h = h.group_by(["acct", "victim"], use_threads=False).aggregate(
+        [("amount_fen", "sum"), ("hop", "min"), ("last", "max")]
+    )
     holdings = pa.table(
         {
-            "account": ix.account_names(np.asarray(h_acc, dtype=np.int64)),
-            "victim_id": vid.take(pa.array(h_vic, pa.int64())),
-            "amount_fen": pa.array(h_fen, pa.int64()),
-            "min_hop": pa.array(h_hop, pa.int64()),
-            "last_in_time": pa.array(h_last, pa.int64()).cast(ts),
+            "account": ix.account_names(h["acct"].to_numpy()),
+            "victim_id": vid.take(h["victim"]),
+            "amount_fen": h["amount_fen_sum"],
+            "min_hop": h["hop_min"],
+            "last_in_time": h["last_max"].cast(ts),
         }
     ).sort_by([("account", "ascending"), ("victim_id", "ascending")])
-    held = [0] * len(victim_ids)
-    for v, fen in zip(h_vic, h_fen, strict=True):
-        held[v] += fen
+    held = (
+        np.bincount(hold_rows[:, 1], weights=hold_rows[:, 2], minlength=len(victim_ids)).astype(
+            np.int64
+        )
+        if len(hold_rows)
+        else np.zeros(len(victim_ids), dtype=np.int64)
+    )
     victims = pa.table(
         {
             "victim_id": vid,
             "seeded": pa.array(seeded, pa.int64()),
             "held": pa.array(held, pa.int64()),
-            "cashed_out": pa.array(sw.cashed, pa.int64()),
-            "left_data": pa.array(sw.left, pa.int64()),
-            "untraced": pa.array(sw.untraced, pa.int64()),
+            "cashed_out": pa.array(cashed, pa.int64()),
+            "left_data": pa.array(left, pa.int64()),
+            "untraced": pa.array(untraced, pa.int64()),
         }
     )
     return TraceResult(flows, holdings, victims, rule, max_hops, unmatched)

@@ -338,10 +338,11 @@ def _label_openings(w: World, sims: dict, accs: dict, day: int) -> None:
 def _public_reports(w: World, s: fraud.FraudState, ctx: life.DayContext, rng) -> dict:
     """Reports from the public: fraud numbers/domains (true) and sales callers (false alarms)."""
     rows_kind, rows_val, rows_ft, rows_content, truth_g = [], [], [], [], []
+    share = float(np.clip(w.n_people / 100_000, 0.1, 1.0))  # as for cold calls
     for g in s.gangs:
         nums = [x for c in g.callers for x in c if w.numbers["issued_day"][x] <= ctx.day]
         for x in nums:
-            for _ in range(rng.poisson(0.6)):
+            for _ in range(rng.poisson(0.6 * share)):
                 rows_kind.append("number")
                 rows_val.append(w.num_str[x].as_py())
                 rows_ft.append(fraud.PLAYBOOKS[g.types[0]].ftype.value)

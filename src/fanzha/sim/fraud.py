@@ -611,7 +611,9 @@ class CasePlanner:
         amount = int(rng.integers(pb.first_yuan[0], pb.first_yuan[1] + 1)) * 100
         n_tr = int(rng.integers(pb.transfers[0], pb.transfers[1] + 1))
         if pb.rebate:  # a small commission/withdrawal paid out first, from a mule's own money
-            mule = int(rng.choice(gang.layers[0][:1] + gang.layers[0]))
+            mule = int(
+                rng.choice([x for x in gang.layers[0] if self._usable(x, t)] or gang.layers[0][:1])
+            )
             reb = int(min(amount * rng.uniform(0.05, 0.3), w.balance[mule]))
             if reb >= 100 and len(accs):
                 t += int(rng.integers(5, 90)) * MIN_US

@@ -30,10 +30,11 @@ class StreamStats:
 
 def table_to_json_rows(table: pa.Table) -> list[dict]:
     """Rows as JSON-ready dicts (event_time as ISO 8601 with a Z)."""
-    iso = pc.strftime(table["event_time"], format="%Y-%m-%dT%H:%M:%S.%fZ")
+    # %S on a microsecond timestamp prints fractional seconds (e.g. 10.268869)
+    iso = pc.strftime(table["event_time"], format="%Y-%m-%dT%H:%M:%SZ")
     rows = table.drop_columns(["event_time"]).to_pylist()
     for r, t in zip(rows, iso.to_pylist(), strict=True):
-        r["event_time"] = t.replace("000Z", "Z") if t.endswith("000000Z") else t
+        r["event_time"] = t
     return rows
 
 

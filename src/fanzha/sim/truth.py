@@ -146,8 +146,8 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
             ),
             "account_kind": pa.array(np.array(ACC_KIND_NAMES)[ac["kind"]]),
             "is_external": pa.array(ext),
-            "opened_date": _date(
-                np.where(ac["opened_day"] == -1, -9999, ac["opened_day"]), w.start
+            "opened_date": pc.if_else(
+                pa.array(ext), pa.scalar(None, pa.date32()), _date(ac["opened_day"], w.start)
             ),
             "bound_phone": _pick(w.num_str, np.where(ext, -1, ac["bound_number"])),
             "opening_balance_fen": pa.array(np.where(ext, 0, ac["opening_balance"])),

@@ -65,7 +65,12 @@ class UnitResolver:
         for ids in self._by_code.values():
             ids.sort()
 
-    def resolve(self, division_code: str | None, person_key: str) -> str:
+    def resolve(
+        self, division_code: str | None, person_key: str, station_hint: str | None = None
+    ) -> str:
+        """The station named by the household register when we know it, else by division."""
+        if station_hint and station_hint in self.parent:
+            return station_hint
         if not division_code:
             return PLATFORM_UNIT
         code = division_code

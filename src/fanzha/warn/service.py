@@ -54,11 +54,6 @@ SIGNAL_TEXT = {
     "transfer": "向涉诈账户转账",
 }
 
-# Exposure table columns (see warn.exposures): engine columns plus the person's real-name facts and
-# the counterpart identifier.
-PERSON_COLUMNS = ("phone", "age", "division_code")
-COUNTERPART_COLUMNS = ("counterpart_kind", "counterpart")
-
 
 class WarnError(ValueError):
     pass
@@ -98,6 +93,10 @@ class WarningService:
 
     def process(self, exposures: pd.DataFrame) -> BatchResult:
         """Merge a batch of exposures; open or raise warnings; dispatch; store the signals.
+
+        Columns: the engine's (:data:`EXPOSURE_COLUMNS`), the person's real-name facts (``phone``,
+        ``age``, ``division_code``, optional ``station_id`` from the household register) and the
+        counterpart identifier (``counterpart_kind``, ``counterpart``).
 
         Database work is batched: one query for the open warnings of the people concerned, one
         multi-row insert each for new warnings, tasks, task events, inbox items and signals.
@@ -189,7 +188,7 @@ class WarningService:
             phone_masked=_mask("phone", phone) if phone else None,
             age=int(fact.get("age") or 0) or None,
             division_code=division,
-            unit_org_id=self.units.resolve(division, key),
+            unit_org_id=self.units.resolve(division, key, _opt(fact.get("station_id"))),
             level=int(level),
             score=float(changes.score[i]),
             fraud_type=ftype,

@@ -368,5 +368,5 @@ def phrase(name: str, value: float, grid: list[float]) -> str:
         return f"{label}缺失"
     pct = min(max(percentile_of(grid, value), 0.0), 1.0)
     if pct >= 0.5:
-        return f"{label}高（高于{int(round(pct * 100))}%号码）"
-    return f"{label}低（低于{int(round((1 - pct) * 100))}%号码）"
+        return f"{label}高（高于{min(int(round(pct * 100)), 99)}%号码）"
+    return f"{label}低（低于{min(int(round((1 - pct) * 100)), 99)}%号码）"

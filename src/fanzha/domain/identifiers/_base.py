@@ -103,7 +103,7 @@ class Invalid(Exception):
 MASKERS: dict[str, Callable[[str], str]] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identifier:
     kind: IdentifierKind
     value: str
@@ -142,15 +142,12 @@ def prep(raw: object) -> str:
     return text
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = ord(ch) - 48
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
+    nums = [ord(c) - 48 for c in digits]
+    total = sum(nums[-1::-2]) + sum([_DOUBLED[n] for n in nums[-2::-2]])
     return total % 10 == 0
 
 

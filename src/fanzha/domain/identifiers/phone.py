@@ -27,7 +27,8 @@ from fanzha.domain.identifiers._phone_tables import (
 
 _SEPARATORS = re.compile(r"[\s\-.()\[\]/]+")
 _TRUNK_MARK = re.compile(r"\(\s*0\s*\)")
-_EXTENSION = re.compile(r"\s*(?:转|分机|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_EXTENSION = re.compile(r"(?:转|分机|ext\.?|x|#)\s*(\d{1,6})\s*$", re.IGNORECASE)
+_PLAIN = re.compile(r"[+\d\s\-.()\[\]/]*")
 _DIGITS = re.compile(r"\d+")
 _SERVICE = re.compile(
     r"(?P<emergency>1[12]\d)|(?P<short>1[0-2]\d{3})|(?P<sms>106\d{5,17})|(?P<hotline>95\d{3,6})"
@@ -48,11 +49,13 @@ Parsed = tuple[str, dict[str, str]]
 
 def _clean(text: str) -> tuple[bool, str, str | None]:
     """→ (international prefix seen, digits, extension)."""
+    if text.isdigit() and text.isascii():  # the common case, kept cheap for bulk use
+        return (True, text[2:], None) if text.startswith("00") else (False, text, None)
     ext = None
-    m = _EXTENSION.search(text)
+    m = None if _PLAIN.fullmatch(text) else _EXTENSION.search(text)
     if m and m.start() > 0:
         ext = m.group(1)
-        text = text[: m.start()]
+        text = text[: m.start()].rstrip()
     intl = False
     if text.startswith("+"):
         intl = True
@@ -84,25 +87,31 @@ def _strip_86(intl: bool, d: str, kind: str) -> str:
 # --- mobile -----------------------------------------------------------------------------------
 
 
+def _mobile_attrs(prefix: str, op: str, kind: str, host: str) -> dict[str, str]:
+    attrs = {
+        "country_code": "86",
+        "prefix": prefix[:3],
+        "operator": op,
+        "operator_name": OPERATOR_NAMES[op],
+        "number_kind": kind,
+    }
+    if host:
+        attrs["host_operator"] = host
+    return attrs
+
+
+_MOBILE_ATTRS = {p: _mobile_attrs(p, *entry) for p, entry in MOBILE_PREFIXES.items()}
+
+
 def _mobile_national(d: str) -> Parsed:
     n = len(d)
     if n == 11:
         if d[0] != "1":
             raise Invalid("bad_prefix", f"mobile numbers start with 1, got {d[0]}")
-        entry = MOBILE_PREFIXES.get(d[:4]) or MOBILE_PREFIXES.get(d[:3])
-        if entry is None:
+        attrs = _MOBILE_ATTRS.get(d[:4]) or _MOBILE_ATTRS.get(d[:3])
+        if attrs is None:
             raise Invalid("bad_prefix", f"unknown prefix {d[:3]}")
-        op, kind, host = entry
-        attrs = {
-            "country_code": "86",
-            "prefix": d[:3],
-            "operator": op,
-            "operator_name": OPERATOR_NAMES[op],
-            "number_kind": kind,
-        }
-        if host:
-            attrs["host_operator"] = host
-        return d, attrs
+        return d, dict(attrs)
     if n == 13 and d[0] == "1":
         host = IOT13_PREFIXES.get(d[:4]) or IOT13_PREFIXES.get(d[:5])
         if host is None:

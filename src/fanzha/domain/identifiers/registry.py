@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fanzha.domain.identifiers import app, bank, device, network, payment, phone, social, web
 from fanzha.domain.identifiers._base import (
@@ -61,18 +61,24 @@ MASKERS.update(
 )
 
 
+_KINDS: dict[object, IdentifierKind] = {k.value: k for k in IdentifierKind}
+
+
 def _kind(kind: IdentifierKind | str) -> IdentifierKind:
-    try:
-        return IdentifierKind(kind)
-    except ValueError:
-        raise IdentifierError(str(kind), "unknown_kind", f"unknown kind {kind!r}") from None
+    found = _KINDS.get(kind)
+    if found is None:
+        raise IdentifierError(str(kind), "unknown_kind", f"unknown kind {kind!r}")
+    return found
+
+
+_PHONE, _RESIDENT_ID = K.PHONE, K.RESIDENT_ID  # enum attribute access is slow in hot loops
 
 
 def _parse(k: IdentifierKind, raw: object, today: date | None) -> Identifier:
-    if k is K.PHONE:
+    if k is _PHONE:
         found, value, attrs = phone.classify_phone(raw)
         return Identifier(found, value, attrs)
-    if k is K.RESIDENT_ID:
+    if k is _RESIDENT_ID:
         value, attrs = parse_resident_id(raw, today)
     else:
         value, attrs = PARSERS[k](raw)
@@ -124,9 +130,10 @@ def normalize_many(
         def parse(raw: object) -> str:
             return phone.classify_phone(raw)[1]
     elif k is K.RESIDENT_ID:
+        as_of = today or datetime.now(UTC).date()
 
         def parse(raw: object) -> str:
-            return parse_resident_id(raw, today)[0]
+            return parse_resident_id(raw, as_of)[0]
     else:
         fn = PARSERS[k]
 

@@ -37,6 +37,7 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _PATH_SAFE = "/:@!$&'()*+,;=%-._~"
 _QUERY_SAFE = _PATH_SAFE + "?"
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_PLAIN_COMPONENT = re.compile(r"[A-Za-z0-9/:@!$&'()*+,;=._~?-]*")  # nothing to escape or decode
 
 
 @lru_cache(maxsize=1)
@@ -137,26 +138,29 @@ def normalize_host(host: str) -> Parsed:
     tld = pairs[-1][0]
     if tld.isdigit():
         raise Invalid("bad_host", "numeric top-level domain")
-    psl = _psl()
     punycode = any(a.startswith("xn--") for a, _ in pairs)
     attrs = {
         "host": ascii_host,
         "tld": tld,
-        "tld_known": "true" if psl.publicsuffix(tld, accept_unknown=False) else "false",
+        "tld_known": _tld_known(tld),
         "punycode": "true" if punycode else "false",
         "ip_literal": "false",
     }
     if punycode:
         attrs["host_unicode"] = ".".join(u for _, u in pairs)
-    suffix = psl.publicsuffix(ascii_host)
-    if suffix:
-        attrs["public_suffix"] = suffix
-    registrable = psl.privatesuffix(ascii_host)
-    if registrable:
-        attrs["registrable_domain"] = registrable
+    suffix = _psl().publicsuffix(ascii_host) or tld
+    attrs["public_suffix"] = suffix
+    n_suffix = suffix.count(".") + 1
+    if len(pairs) > n_suffix:
+        attrs["registrable_domain"] = ".".join(a for a, _ in pairs[-n_suffix - 1 :])
     else:
         attrs["is_public_suffix"] = "true"
-    return ascii_host, dict(attrs)
+    return ascii_host, attrs
+
+
+@lru_cache(maxsize=4096)
+def _tld_known(tld: str) -> str:
+    return "true" if _psl().publicsuffix(tld, accept_unknown=False) else "false"
 
 
 # --- URLs -------------------------------------------------------------------------------------
@@ -168,6 +172,8 @@ def _pct_fix(m: re.Match[str]) -> str:
 
 
 def _normalise_component(text: str, safe: str) -> str:
+    if _PLAIN_COMPONENT.fullmatch(text):
+        return text
     text = _STRAY_PCT.sub("%25", text)
     if "%" in text:
         text = _PCT.sub(_pct_fix, text)

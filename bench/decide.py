@@ -1,0 +1,400 @@
+"""Payment-check throughput and latency over HTTP, with a registry of N entries (default 10 M).
+
+    .venv/bin/python bench/decide.py [--entries 10000000] [--duration 20] [--concurrency 16]
+                                     [--mode both|embedded|redis] [--workers 2]
+
+For each mode it starts the real API (``uvicorn fanzha.api.app:create_app``) on 127.0.0.1 and drives
+it from a separate load-generator process (raw asyncio HTTP/1.1 keep-alive connections, closed loop,
+bounded by --duration and --max-requests) with ``POST /v1/check/payment`` and the default rule set:
+
+* ``embedded``: 1 worker, in-process state, registry index memory-mapped from an ``.npy`` snapshot;
+* ``redis``: ``--workers`` workers sharing online state *and* the registry index in Redis
+  (``FANZHA_REDIS_URL``; a private key namespace, deleted afterwards).
+
+The registry holds ``--entries`` synthetic keyed-hash prefixes plus a few thousand real listed
+accounts and phone numbers the load hits (case accounts → block, exposed payers → delay), so the
+rule set takes its real paths. Prints sustained checks/s, p50/p90/p99/max latency (client-measured,
+including HTTP), outcome mix, registry memory (index bytes; Redis ``used_memory`` delta) and server RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-not-for-production"
+N_CASE = 2_000
+N_PAYERS = 50_000
+N_EXPOSED = 2_000
+
+
+# ----------------------------------------------------------------------------- registry data
+def synthetic_registry(entries: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray, dict]:
+    """``entries`` random prefixes + real keyed hashes of the accounts/phones the load uses."""
+    from fanzha.domain.taxonomy import FraudType, RiskLevel, SuspiciousCode
+    from fanzha.registry.index import pack
+    from fanzha.registry.keys import hash_prefix, key_of
+
+    rng = np.random.default_rng(seed)
+    secret = SECRET.encode()
+    case_accounts = [f"62300{i:011d}" for i in range(N_CASE)]
+    fraud_phones = [f"1650000{i:04d}" for i in range(200)]
+    real_p = [hash_prefix(key_of("account", a, secret)) for a in case_accounts]
+    real_p += [hash_prefix(key_of("phone", p, secret)) for p in fraud_phones]
+    real_i = [pack(RiskLevel.HIGH, FraudType.SHUADAN, SuspiciousCode.CASE_ACCOUNT)] * N_CASE
+    real_i += [pack(RiskLevel.HIGH, FraudType.IMPERSONATE_AUTHORITY, None)] * len(fraud_phones)
+    n_syn = max(entries - len(real_p), 0)
+    prefixes = np.concatenate([rng.integers(-(2**63), 2**63 - 1, n_syn, dtype=np.int64), real_p])
+    infos = np.concatenate(
+        [rng.integers(0, 4, n_syn).astype(np.uint16) | (15 << 2) | (15 << 6), real_i]
+    ).astype(np.uint16)
+    infos[:n_syn] = np.maximum(infos[:n_syn] & 0x3, 1) | (15 << 2) | (15 << 6)
+    load = {"case_accounts": case_accounts, "fraud_phones": fraud_phones}
+    return prefixes, infos, load
+
+
+# ----------------------------------------------------------------------------- load generator
+def _requests(token: str, load: dict, n: int, seed: int) -> list[bytes]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(n):
+        payer_i = rnd.randrange(N_PAYERS)
+        r = rnd.random()
+        if r < 0.01:
+            payee = rnd.choice(load["case_accounts"])
+        else:
+            payee = f"62170{rnd.randrange(2_000_000):011d}"
+        body = {
+            "payer_account": f"62220{payer_i:011d}",
+            "payee_account": payee,
+            "amount_fen": rnd.choice([5_000, 20_000, 100_000, 800_000, 5_000_000]),
+            "payer_phone": f"139{payer_i:08d}",
+        }
+        raw = json.dumps(body).encode()
+        out.append(
+            b"POST /v1/check/payment HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"X-API-Key: {token}\r\nContent-Length: {len(raw)}\r\n\r\n".encode()
+            + raw
+        )
+    return out
+
+
+async def _conn(
+    port: int,
+    reqs: list[bytes],
+    deadline: float,
+    lat: list[float],
+    codes: dict,
+    outcomes: dict,
+    budget: list[int],
+) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    i = 0
+    try:
+        while time.perf_counter() < deadline and budget[0] > 0:
+            budget[0] -= 1
+            req = reqs[i % len(reqs)]
+            i += 1
+            t = time.perf_counter()
+            writer.write(req)
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head[9:12])
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line[:15].lower() == b"content-length:":
+                    length = int(line[15:])
+            body = await reader.readexactly(length)
+            lat.append(time.perf_counter() - t)
+            codes[status] = codes.get(status, 0) + 1
+            if status == 200:
+                k = body.find(b'"outcome":"')
+                o = body[k + 11 : body.find(b'"', k + 11)].decode()
+                outcomes[o] = outcomes.get(o, 0) + 1
+    finally:
+        writer.close()
+
+
+def load_generator(
+    port: int,
+    token: str,
+    load: dict,
+    duration: float,
+    concurrency: int,
+    max_requests: int,
+    q: mp.Queue,
+) -> None:
+    reqs = _requests(token, load, 20_000, seed=os.getpid())
+    lat: list[float] = []
+    codes: dict[int, int] = {}
+    outcomes: dict[str, int] = {}
+
+    async def main() -> float:
+        # warm-up (not measured)
+        warm_lat: list[float] = []
+        await asyncio.gather(
+            *[
+                _conn(
+                    port, reqs[k::concurrency], time.perf_counter() + 2.0, warm_lat, {}, {}, [300]
+                )
+                for k in range(concurrency)
+            ]
+        )
+        budget = [max_requests]
+        t0 = time.perf_counter()
+        deadline = t0 + duration
+        await asyncio.gather(
+            *[
+                _conn(port, reqs[k::concurrency], deadline, lat, codes, outcomes, budget)
+                for k in range(concurrency)
+            ]
+        )
+        return time.perf_counter() - t0
+
+    elapsed = asyncio.run(main())
+    q.put({"elapsed": elapsed, "lat": lat, "codes": codes, "outcomes": outcomes})
+
+
+# ----------------------------------------------------------------------------- server
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare_data_dir(d: Path) -> str:
+    """Migrated embedded DB with one bank organisation and its API key."""
+    env = {**os.environ, "FANZHA_DATA_DIR": str(d), "FANZHA_SECRET": SECRET}
+    code = (
+        "from fanzha.store.migrate import upgrade\n"
+        "from fanzha.store.db import session_scope\n"
+        "from fanzha.access import keys, orgs\n"
+        "upgrade()\n"
+        "with session_scope() as s:\n"
+        "    orgs.add_org(s, 'bench-bank', '压测银行', 'bank', None, None)\n"
+        "    print(keys.create_key(s, 'bench-bank', 'bench').token)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def _uvicorn_opts() -> list[str]:
+    opts = []
+    try:
+        import httptools  # noqa: F401
+
+        opts += ["--http", "httptools"]
+    except ImportError:
+        opts += ["--http", "h11"]
+    try:
+        import uvloop  # noqa: F401
+
+        opts += ["--loop", "uvloop"]
+    except ImportError:
+        opts += ["--loop", "asyncio"]
+    return opts
+
+
+def _start_server(port: int, workers: int, env: dict) -> subprocess.Popen:
+    cmd = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "fanzha.api.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+        *_uvicorn_opts(),
+    ]
+    proc = subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError("server exited during start-up") from None
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def _rss_mb(pid: int) -> float:
+    """RSS of the server process tree (master + workers), MB."""
+    total = 0
+    pids = [pid]
+    try:
+        out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+        pids += [int(p) for p in out.split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, 15)
+        proc.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(proc.pid, 9)
+
+
+def _warm(port: int, token: str, load: dict, n_exposed: int) -> None:
+    """Put exposures on some payers (calls from listed numbers) so delay rules fire."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for i in range(n_exposed):
+        body = json.dumps(
+            {"number": f"139{i * 25:08d}", "kind": "call", "target": load["fraud_phones"][i % 200]}
+        )
+        conn.request(
+            "POST",
+            "/v1/check/exposure",
+            body,
+            {"X-API-Key": token, "Content-Type": "application/json"},
+        )
+        r = conn.getresponse()
+        r.read()
+        if r.status != 200:
+            raise RuntimeError(f"exposure warm-up failed: {r.status}")
+    conn.close()
+
+
+def run_mode(
+    mode: str, args: argparse.Namespace, prefixes: np.ndarray, infos: np.ndarray, load: dict
+) -> dict:
+    from fanzha.registry.index import MemoryIndex, RedisIndex
+
+    tmp = Path(tempfile.mkdtemp(prefix=f"fanzha-bench-{mode}-"))
+    result: dict = {"mode": mode}
+    proc = None
+    redis_client = None
+    ns = f"bench{os.getpid()}"
+    try:
+        token = _prepare_data_dir(tmp)
+        env = {**os.environ, "FANZHA_DATA_DIR": str(tmp), "FANZHA_SECRET": SECRET}
+        env.pop("FANZHA_REDIS_URL", None)
+        t = time.perf_counter()
+        if mode == "embedded":
+            idx = MemoryIndex.build(prefixes, infos)
+            idx.save(tmp / "snapshot")
+            result["registry_index_mb"] = round(idx.nbytes / 2**20, 1)
+            env["FANZHA_REGISTRY_SNAPSHOT"] = str(tmp / "snapshot")
+            workers = 1
+        else:
+            import redis
+
+            redis_client = redis.Redis.from_url(args.redis_url)
+            before = int(redis_client.info("memory")["used_memory"])
+            RedisIndex(redis_client, ns).load_arrays(prefixes, infos)
+            after = int(redis_client.info("memory")["used_memory"])
+            result["registry_redis_mb"] = round((after - before) / 2**20, 1)
+            env["FANZHA_REDIS_URL"] = args.redis_url
+            env["FANZHA_REDIS_NAMESPACE"] = ns
+            workers = args.workers
+        result["registry_entries"] = int(len(np.unique(prefixes)))
+        result["registry_build_s"] = round(time.perf_counter() - t, 1)
+        result["workers"] = workers
+        port = _free_port()
+        proc = _start_server(port, workers, env)
+        _warm(port, token, load, N_EXPOSED)
+        q: mp.Queue = mp.get_context("spawn").Queue()
+        gen = mp.get_context("spawn").Process(
+            target=load_generator,
+            args=(port, token, load, args.duration, args.concurrency, args.max_requests, q),
+        )
+        gen.start()
+        res = q.get(timeout=args.duration + 120)
+        gen.join(timeout=30)
+        result["server_rss_mb"] = round(_rss_mb(proc.pid), 1)
+        lat = np.array(res["lat"]) * 1000
+        result.update(
+            requests=len(lat),
+            seconds=round(res["elapsed"], 2),
+            checks_per_s=round(len(lat) / res["elapsed"], 1),
+            p50_ms=round(float(np.percentile(lat, 50)), 2),
+            p90_ms=round(float(np.percentile(lat, 90)), 2),
+            p99_ms=round(float(np.percentile(lat, 99)), 2),
+            max_ms=round(float(lat.max()), 2),
+            status=res["codes"],
+            outcomes=res["outcomes"],
+        )
+    finally:
+        if proc is not None:
+            _stop(proc)
+        if redis_client is not None:
+            cursor = 0
+            while True:
+                cursor, keys = redis_client.scan(cursor, match=f"{ns}:*", count=20_000)
+                if keys:
+                    redis_client.unlink(*keys)
+                if cursor == 0:
+                    break
+            redis_client.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--entries", type=int, default=10_000_000)
+    ap.add_argument("--duration", type=float, default=20.0, help="measured seconds per mode")
+    ap.add_argument("--max-requests", type=int, default=2_000_000)
+    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn workers in redis mode")
+    ap.add_argument("--mode", choices=["both", "embedded", "redis"], default="both")
+    ap.add_argument(
+        "--redis-url", default=os.environ.get("FANZHA_BENCH_REDIS", "redis://127.0.0.1:6379/0")
+    )
+    args = ap.parse_args()
+    t = time.perf_counter()
+    prefixes, infos, load = synthetic_registry(args.entries)
+    print(
+        f"registry: {args.entries:,} entries generated in {time.perf_counter() - t:.1f}s; uvicorn {' '.join(_uvicorn_opts())}"
+    )
+    modes = ["embedded", "redis"] if args.mode == "both" else [args.mode]
+    for m in modes:
+        r = run_mode(m, args, prefixes, infos, load)
+        print(json.dumps(r, ensure_ascii=False))
+        ok = r["checks_per_s"] >= 2500 and r["p99_ms"] <= 20
+        print(
+            f"  {m}: {r['checks_per_s']:,.0f} checks/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms "
+            f"(target ≥2,500/s at p99 ≤20 ms: {'met' if ok else 'NOT met'})"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,226 @@
+"""The project's own Chinese SMS/chat material: fraud messages by police type and normal messages.
+
+Templates with random slots, written for this project (no third-party text), so a model trained on
+them can ship. Normal messages deliberately include the words fraud also uses (验证码, 退款, 快递,
+贷款还款提醒, 退订 or not) so that single words cannot decide; fraud messages come with and without
+greetings, short and long, so that length cannot decide either. The simulator can reuse ``generate``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+from fanzha.domain.taxonomy import FraudType as F
+
+NORMAL = "正常"
+
+_BANKS = [
+    "工商银行",
+    "建设银行",
+    "农业银行",
+    "中国银行",
+    "招商银行",
+    "交通银行",
+    "邮储银行",
+    "浦发银行",
+]
+_SHOPS = ["淘宝", "京东", "拼多多", "抖音商城", "唯品会", "美团"]
+_COURIERS = ["顺丰", "中通", "圆通", "韵达", "京东物流", "EMS", "申通"]
+_CITIES = ["北京", "上海", "广州", "深圳", "成都", "杭州", "武汉", "西安", "南京", "重庆"]
+_NAMES = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周杰", "吴婷"]
+_APPS = ["腾讯会议", "zoom", "云视讯", "飞书会议", "某某会议", "屏幕共享助手"]
+_PLAT = ["优选商城", "星辰理财", "鑫汇国际", "聚宝盆", "天天赚", "金牛平台"]
+
+
+def _d(n: int, rng: random.Random) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(n))
+
+
+def _money(rng: random.Random) -> str:
+    return str(rng.choice([88, 100, 198, 200, 500, 680, 1000, 2000, 3000, 5000, 8800, 20000]))
+
+
+def _slots(rng: random.Random) -> dict[str, str]:
+    return {
+        "bank": rng.choice(_BANKS),
+        "shop": rng.choice(_SHOPS),
+        "courier": rng.choice(_COURIERS),
+        "city": rng.choice(_CITIES),
+        "name": rng.choice(_NAMES),
+        "app": rng.choice(_APPS),
+        "plat": rng.choice(_PLAT),
+        "m": _money(rng),
+        "m2": _money(rng),
+        "tail": _d(4, rng),
+        "code": _d(6, rng),
+        "qq": _d(9, rng),
+        "phone": "1" + rng.choice("3578") + _d(9, rng),
+        "order": _d(12, rng),
+        "day": str(rng.randint(1, 28)),
+        "hh": f"{rng.randint(8, 21)}:{rng.choice(['00', '30'])}",
+        "url": rng.choice(["http://", "https://", ""])
+        + rng.choice(["kf", "tk", "vip", "pay", "a"])
+        + _d(3, rng)
+        + rng.choice([".cc", ".top", ".xyz", ".vip"]),
+    }
+
+
+FRAUD_TEMPLATES: dict[F, list[str]] = {
+    F.SHUADAN: [
+        "招聘兼职，在家动动手指点赞关注就能赚钱，一单返佣金{m}元，日结，加微信{qq}咨询",
+        "亲，刷单任务已派发，先垫付{m}元，完成后连本带佣金返还{m2}元",
+        "您的任务未完成，系统显示卡单，需要再充值{m}元完成连单才能提现",
+        "做单必须完成三连单才能结算佣金，充值越多返利越多，请尽快操作",
+        "宝妈学生兼职，抖音点赞一个3元，加qq{qq}领取任务，当天返现",
+        "导师说刚才那单是联单，要再做两单才能把本金和返利一起提出来",
+    ],
+    F.FAKE_CUSTOMER_SERVICE: [
+        "您好，我是{shop}客服，您购买的商品质量有问题，我们给您双倍赔偿，请添加客服微信办理理赔",
+        "【{courier}】您的快递在运输中丢失，我们将为您理赔{m}元，请点击{url}填写银行卡号",
+        "您好，您在{shop}误开通了百万保障会员，每月将扣费{m}元，如需取消请配合操作",
+        "我是{shop}售后，您的订单{order}退款失败，需要您开启屏幕共享，我指导您操作退款",
+        "您的会员即将自动续费，取消需要关闭免密支付，把收到的验证码告诉我",
+        "客服这边显示您芝麻信用不够，需要先在借呗借出{m}元转到指定账户验证流水",
+    ],
+    F.FAKE_INVESTMENT: [
+        "跟着导师操作，{plat}内部消息，稳赚不赔，收益率每天百分之五",
+        "我们有平台漏洞可以套利，投资{m}元一周翻倍，名额有限",
+        "您在{plat}的账户提现失败，系统异常，需缴纳解冻费{m}元才能提现",
+        "老师带单做数字货币，usdt稳定高回报，先小额试试，已经有很多人赚了",
+        "您的投资账户因流水不足被冻结，请充值{m}元解冻后即可全部提现",
+    ],
+    F.FAKE_LOAN: [
+        "无抵押无担保，低利息放款快，黑户也能贷，最高可贷{m2}元，加微信{qq}",
+        "您申请的贷款已审批，因银行卡号填错资金被冻结，需交{m}元解冻费",
+        "贷款放款前需要先交保证金{m}元证明还款能力，放款后一起退还",
+        "您好，我们是{plat}金融，可以帮您提额度、代办信用卡，先交手续费{m}元",
+        "急用钱吗？秒批秒到，零门槛，身份证就能借，点击{url}申请",
+    ],
+    F.FAKE_CREDIT: [
+        "您好，您大学期间开通的校园贷未注销，会影响个人征信，请配合注销",
+        "根据最新规定学生账户需要注销，否则征信将出现不良记录，请下载{app}开启屏幕共享",
+        "您的征信有逾期记录，需要把各平台额度清零，借出来转到安全账户核查",
+        "我是银保监会工作人员，您名下有违规网贷账户，不注销会影响征信和贷款",
+    ],
+    F.FAKE_SHOPPING: [
+        "低价出售二手手机，全新未拆封，先付定金{m}元，包邮到家",
+        "内部价转让演唱会门票，先付款后发票，过时不候",
+        "代购名牌包包，特价{m}元，付款后三天发货，加微信看实物",
+    ],
+    F.IMPERSONATE_AUTHORITY: [
+        "我是{city}公安局民警，你的身份证涉嫌一起洗钱案件，需要配合资金核查",
+        "这里是{city}检察院，你已被列为通缉对象，请将资金转入安全账户接受审查",
+        "你涉嫌违法犯罪，逮捕令已经下达，此事必须保密，不能告诉家人",
+        "您的医保卡异常被盗刷，已经移交公安机关，请配合警官做资金清查",
+        "我是{city}法院工作人员，你有一张传票未签收，请联系{phone}处理",
+    ],
+    F.IMPERSONATE_ACQUAINTANCE: [
+        "我是你领导，明天来我办公室一趟，先加我新微信",
+        "小{name}，我是王总，我在开会不方便接电话，急需给合作方转{m2}元，你先帮我垫一下",
+        "猜猜我是谁？我换号了，最近手头紧，能不能借我{m}元，下周还你",
+        "我是你表哥，在外面出了点事急用钱，先转{m}元到这个账户，别告诉家里",
+        "公账流程太慢，你先从私人账户转给对方，回头给你报销",
+    ],
+    F.GAME_TRADE: [
+        "出售游戏账号，满级全皮肤，去交易猫下单，注册费{m}元可退",
+        "您的游戏装备交易资金被冻结，需要缴纳解冻费{m}元才能提现",
+        "高价回收游戏账号，私下交易更快，先交保证金{m}元",
+    ],
+    F.ROMANCE: [
+        "亲爱的，我在{plat}平台发现了一个漏洞，你也投一点，我们一起赚钱结婚",
+        "宝贝，我在国外被扣押了，需要{m2}元赎身，求你先帮我转一下",
+        "我们网恋这么久了，你相信我，这个投资稳赚，充值{m}元试试",
+    ],
+    F.IMPERSONATE_MILITARY: [
+        "我是部队采购员，需要采购一批物资，请先垫付{m2}元，部队统一结算",
+        "武警支队军需采购，需先交{m}元保证金才能签合同",
+    ],
+    F.WANGHEI: [
+        "网黑也能下款，内部口子，强开额度，先交{m}元包装费",
+    ],
+    F.OTHER: [
+        "恭喜您被抽中为幸运用户，获得二等奖{m2}元，领奖需先交个人所得税{m}元",
+        "您好，您的{courier}包裹内有违禁品，已被海关扣押，需要缴纳罚款",
+        "你儿子在我们手上，马上准备赎金{m2}元，不许报警",
+    ],
+}
+
+NORMAL_TEMPLATES: list[str] = [
+    "【{bank}】您尾号{tail}的储蓄卡{day}日{hh}消费支出人民币{m}.00元，活期余额{m2}.56元。",
+    "【{bank}】您的验证码是{code}，用于登录手机银行，5分钟内有效，请勿泄露给他人。",
+    "【{shop}】验证码{code}，您正在登录，若非本人操作请忽略。",
+    "您的验证码为{code}，请在页面中输入以完成验证，有效期10分钟。",
+    "【{courier}】您的快递已到{city}驿站，请凭取件码{tail}于今日{hh}前取件。",
+    "【{courier}】快递员{name}正在派送您的包裹，电话{phone}，请保持电话畅通。",
+    "【{shop}】您的退款{m}元已原路退回，预计1-3个工作日到账，请注意查收。",
+    "【{shop}】您的订单{order}已发货，可在app内查看物流信息。",
+    "【中国移动】尊敬的客户，您本月话费账单{m}元已出，截至{day}日余额{m2}元。",
+    "【中国联通】您的流量已使用80%，如需加油包请回复1，回复TD退订。",
+    "【中国电信】您已成功办理宽带续费，感谢您的支持。",
+    "【{bank}】您的信用卡本期账单{m}元，最后还款日{day}日，请按时还款。",
+    "【{bank}】您申请的贷款已按合同放款{m2}元至尾号{tail}账户，请登录手机银行查看。",
+    "【{city}公安】提醒：公检法机关不会通过电话办案，不存在安全账户，谨防诈骗。",
+    "【国家反诈中心】提醒您：刷单返利都是诈骗，不要轻信兼职刷单。",
+    "【{city}市医保局】您的医保个人账户本月划入{m}元。",
+    "【12306】您已购{day}日{city}至北京车票，请携带身份证乘车。",
+    "【美团】您的外卖已送达，祝您用餐愉快。",
+    "【滴滴出行】司机已到达上车点，车牌尾号{tail}，请尽快上车。",
+    "【{city}人民医院】您已预约{day}日{hh}门诊，请提前15分钟到达。",
+    "妈，我今晚加班，晚饭不回来吃了",
+    "{name}，明天上午九点开会，记得带上周的报表",
+    "周末一起去爬山吗？天气预报说是晴天",
+    "快递到了帮我拿一下，放门卫那里就行",
+    "老师好，孩子今天发烧请假一天",
+    "好的，收到，谢谢",
+    "房租下周一转给你，这周工资还没发",
+    "晚上吃火锅还是烧烤？你定",
+    "我到楼下了，你下来吧",
+    "亲，您的宝贝已发货，注意查收哦",
+    "【{shop}】双十一大促，全场满{m}减50，回复TD退订",
+    "【{plat}】会员日福利已到账，积分可兑换礼品。",
+    "尊敬的用户，您的账户于{day}日{hh}在新设备登录，如非本人操作请及时修改密码。",
+    "【{bank}】您的账户今日转账{m}元至{name}，如有疑问请致电官方客服。",
+    "您好，我是{shop}客服，您反映的问题已处理，退款已原路退回，无需其他操作。",
+    "【{city}社保】您的社保卡已制作完成，请携带身份证到网点领取。",
+    "这个月的水电费我已经交了，你把你那份转我就行",
+    "刚才的会议纪要我发群里了，大家看一下",
+]
+
+
+def _fill(tpl: str, rng: random.Random) -> str:
+    return tpl.format(**_slots(rng))
+
+
+def _noise(text: str, rng: random.Random) -> str:
+    """Vary the surface: greetings, punctuation, spaces inside words, emoji (chat noise)."""
+    r = rng.random()
+    if r < 0.15:
+        text = rng.choice(["您好，", "你好，", "在吗？", "打扰一下，"]) + text
+    elif r < 0.25:
+        text = text.replace("，", " ")
+    elif r < 0.3:
+        i = rng.randrange(len(text))
+        text = text[:i] + rng.choice(["😊", "👍", "🙏", " "]) + text[i:]
+    if rng.random() < 0.1:
+        text = text.rstrip("。") + rng.choice(["！", "。", "", "~"])
+    return text
+
+
+def generate(n: int, seed: int = 0, fraud_share: float = 0.5) -> Iterator[tuple[str, str]]:
+    """Yield ``n`` (text, label) pairs; label is a ``FraudType`` value or ``正常``."""
+    rng = random.Random(seed)
+    types = list(FRAUD_TEMPLATES)
+    for _ in range(n):
+        if rng.random() < fraud_share:
+            ft = rng.choice(types)
+            tpl = rng.choice(FRAUD_TEMPLATES[ft])
+            text = _fill(tpl, rng)
+            if rng.random() < 0.3:  # two cues in one chat message
+                text += "，" + _fill(rng.choice(FRAUD_TEMPLATES[ft]), rng)
+            yield _noise(text, rng), ft.value
+        else:
+            text = _fill(rng.choice(NORMAL_TEMPLATES), rng)
+            if rng.random() < 0.2:
+                text += " " + _fill(rng.choice(NORMAL_TEMPLATES), rng)
+            yield _noise(text, rng), NORMAL

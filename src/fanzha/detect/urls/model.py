@@ -1,0 +1,167 @@
+"""Learned URL risk model: hashed char n-grams of host and path + rule features, logistic regression.
+
+The same rule features that explain a verdict (look-alike, brand in host, risky TLD …) are model
+inputs, so a learned model and the rules agree on what matters. Train on a mix of full URLs and
+their bare hosts (same label) so the model cannot score the *shape* of a URL instead of its risk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from fanzha.detect.text.features import hashed_ngrams
+from fanzha.detect.urls.rules import (
+    ParsedURL,
+    Reason,
+    entropy,
+    official_brand,
+    parse_url,
+    rule_reasons,
+    rule_score,
+)
+
+MODEL_FILE = "model.joblib"
+META_FILE = "metadata.json"
+N_HASH = 1 << 18
+REASON_CODES = [
+    "no_host", "ip_host", "shortener", "free_hosting", "risky_tld", "punycode", "brand_in_host",
+    "lookalike", "pinyin_lure", "lure_word", "random_label", "deep_subdomain", "many_hyphens",
+    "userinfo", "port", "brand_in_path", "pinyin_lure_path", "redirect", "apk",
+]  # fmt: skip
+_CODE_INDEX = {c: i for i, c in enumerate(REASON_CODES)}
+N_DENSE = len(REASON_CODES) + 9
+
+
+@dataclass
+class UrlVerdict:
+    is_risky: bool
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    registrable_domain: str = ""
+
+    def reasons_text(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def bare(url: str) -> str:
+    """Scheme and host only."""
+    p = parse_url(url)
+    return f"{p.scheme or 'http'}://{p.ascii_host}/"
+
+
+def _dense(p: ParsedURL, reasons: list[Reason]) -> np.ndarray:
+    v = np.zeros(N_DENSE, dtype=np.float32)
+    for r in reasons:
+        v[_CODE_INDEX.get(r.code, 0)] = max(v[_CODE_INDEX.get(r.code, 0)], r.weight)
+    k = len(REASON_CODES)
+    h = p.ascii_host
+    labels = h.split(".")
+    v[k] = min(len(h), 80) / 80
+    v[k + 1] = min(len(labels), 8) / 8
+    v[k + 2] = sum(c.isdigit() for c in h) / max(1, len(h))
+    v[k + 3] = min(h.count("-"), 6) / 6
+    v[k + 4] = entropy(max(labels, key=len)) / 5 if h else 0.0
+    v[k + 5] = rule_score(reasons)
+    v[k + 6] = 1.0 if official_brand(p) is not None else 0.0
+    v[k + 7] = 1.0 if p.scheme == "https" else 0.0
+    v[k + 8] = min(len(p.path), 200) / 200 if not p.bare else 0.0
+    return v
+
+
+def featurize(urls: Sequence[str]) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
+    parsed = [parse_url(u if isinstance(u, str) else "") for u in urls]
+    reasons = [rule_reasons(p) for p in parsed]
+    dense = (
+        np.vstack([_dense(p, r) for p, r in zip(parsed, reasons, strict=True)])
+        if parsed
+        else np.zeros((0, N_DENSE), np.float32)
+    )
+    hosts = [p.ascii_host for p in parsed]
+    paths = [p.path[:120].lower() for p in parsed]
+    blocks = [sp.csr_matrix(dense)]
+    for docs, rng in ((hosts, (3, 5)), (paths, (3, 4))):
+        rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
+        m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(docs), N_HASH))
+        m.data = np.minimum(m.data, 1.0)  # presence
+        norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        m = sp.diags(1.0 / norms).dot(m)
+        blocks.append(m.tocsr())
+    return sp.hstack(blocks, format="csr", dtype=np.float32), parsed, reasons
+
+
+class UrlModel:
+    def __init__(self, C: float = 4.0, threshold: float = 0.5, combine: str = "model"):
+        self.C = C
+        self.threshold = threshold
+        # "model": the probability decides; "max": rules can raise the score on their own and
+        # official domains are capped (used by the shipped model, trained on generated material).
+        self.combine = combine
+        self.clf: Any = None
+
+    def fit(self, urls: Sequence[str], labels: Sequence[int], with_bare: bool = True) -> UrlModel:
+        from sklearn.linear_model import LogisticRegression
+
+        urls = list(urls)
+        y = np.asarray(labels, dtype=np.int8)
+        if with_bare:
+            urls = urls + [bare(u) for u in urls]
+            y = np.concatenate([y, y])
+        X, _, _ = featurize(urls)
+        self.clf = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X, y)
+        return self
+
+    def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
+        X, _, _ = featurize(urls)
+        return self.clf.predict_proba(X)[:, 1]
+
+    def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
+        clean = [u if isinstance(u, str) else "" for u in urls]
+        if not clean:
+            return []
+        X, parsed, reasons = featurize(clean)
+        proba = self.clf.predict_proba(X)[:, 1]
+        out = []
+        for u, p, rs, pr in zip(clean, parsed, reasons, proba, strict=True):
+            if not u.strip() or not p.host:
+                out.append(UrlVerdict(False, 0.0, ["无法解析的网址"] if u.strip() else [], ""))
+                continue
+            s = float(pr)
+            if self.combine == "max":
+                s = max(s, rule_score(rs))
+                if official_brand(p) is not None and not rs:
+                    s = min(s, 0.05)
+            texts = [r.text for r in sorted(rs, key=lambda r: -r.weight)]
+            off = official_brand(p)
+            if off is not None and not rs:
+                texts.append(f"官方域名（{off.name}）")
+            if s >= self.threshold and not rs:
+                texts.append(f"模型判定与钓鱼网址特征相似（p={pr:.2f}）")
+            out.append(UrlVerdict(s >= self.threshold, round(s, 4), texts, p.registrable))
+        return out
+
+    def save(self, directory: str | Path, metadata: dict[str, Any]) -> None:
+        import joblib
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        joblib.dump(self, d / MODEL_FILE, compress=3)
+        (d / META_FILE).write_text(
+            json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+    @staticmethod
+    def load(directory: str | Path) -> UrlModel:
+        import joblib
+
+        m = joblib.load(Path(directory) / MODEL_FILE)
+        if not isinstance(m, UrlModel):
+            raise ValueError(f"{directory} 不是网址模型目录")
+        return m

@@ -1,0 +1,435 @@
+"""URL parsing and explainable risk rules (look-alikes, homographs, lures, shorteners ...).
+
+Everything per host is cached: in real traffic a few hosts carry most URLs.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+BRANDS_FILE = Path(__file__).with_name("brands.yaml")
+
+# Latin/digit look-alikes folded before comparing a label with brand tokens.
+_HOMOGLYPH_SEQ = [("rn", "m"), ("nn", "m"), ("vv", "w"), ("cl", "d")]
+_HOMOGLYPH = str.maketrans(
+    {"0": "o", "1": "l", "3": "e", "5": "s", "4": "a", "7": "t", "8": "b", "9": "g", "|": "l"}
+)
+# Cyrillic/Greek letters that render like Latin ones (punycode homographs).
+_CONFUSABLE = str.maketrans(
+    {
+        "а": "a",
+        "е": "e",
+        "о": "o",
+        "р": "p",
+        "с": "c",
+        "у": "y",
+        "х": "x",
+        "і": "i",
+        "ј": "j",
+        "ѕ": "s",
+        "ԁ": "d",
+        "ɡ": "g",
+        "һ": "h",
+        "ӏ": "l",
+        "ո": "n",
+        "ν": "v",
+        "ο": "o",
+        "α": "a",
+        "ρ": "p",
+        "τ": "t",
+        "κ": "k",
+        "ι": "i",
+        "ԛ": "q",
+        "ԝ": "w",
+        "ᴠ": "v",
+        "ı": "i",
+    }
+)
+_IPV4 = re.compile(r"^\d{1,3}(?:\.\d{1,3}){3}$")
+_HEXINT = re.compile(r"^(?:0x[0-9a-f]+|\d{8,10})$")
+
+
+@dataclass(frozen=True)
+class Brand:
+    name: str
+    token: str
+    category: str
+    domains: tuple[str, ...]
+
+
+@dataclass
+class Lists:
+    brands: list[Brand]
+    official: dict[str, Brand]  # registrable domain -> brand
+    whole_label_only: set[str]
+    risky_tlds: set[str]
+    shorteners: set[str]
+    free_hosting: set[str]
+    pinyin_lures: list[str]
+    english_lures: list[str]
+    token_re: re.Pattern[str] = field(init=False)
+    by_token: dict[str, Brand] = field(init=False)
+    deletes: dict[str, str] = field(init=False)  # one-deletion neighbourhood -> token
+    pinyin_re: re.Pattern[str] = field(init=False)
+    english_re: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_token = {}
+        for b in self.brands:
+            self.by_token.setdefault(b.token, b)
+        long_tokens = sorted(
+            (t for t in self.by_token if t not in self.whole_label_only and len(t) >= 4),
+            key=len,
+            reverse=True,
+        )
+        self.token_re = re.compile("|".join(map(re.escape, long_tokens)))
+        self.deletes = {}
+        for t in self.by_token:
+            if len(t) >= 5 and not t.isdigit():
+                for i in range(len(t)):
+                    self.deletes.setdefault(t[:i] + t[i + 1 :], t)
+        self.pinyin_re = re.compile(
+            "|".join(sorted(map(re.escape, self.pinyin_lures), key=len, reverse=True))
+        )
+        self.english_re = re.compile(
+            "|".join(sorted(map(re.escape, self.english_lures), key=len, reverse=True))
+        )
+
+
+@lru_cache(maxsize=1)
+def lists() -> Lists:
+    raw = yaml.safe_load(BRANDS_FILE.read_text(encoding="utf-8"))
+    brands = [
+        Brand(
+            b["name"],
+            str(b["token"]).lower(),
+            b["category"],
+            tuple(d.lower() for d in b["domains"]),
+        )
+        for b in raw["brands"]
+    ]
+    official: dict[str, Brand] = {}
+    for b in brands:
+        for d in b.domains:
+            official.setdefault(d, b)
+    return Lists(
+        brands=brands,
+        official=official,
+        whole_label_only={str(x).lower() for x in raw.get("whole_label_only", [])},
+        risky_tlds={str(x).lower() for x in raw.get("risky_tlds", [])},
+        shorteners={str(x).lower() for x in raw.get("shorteners", [])},
+        free_hosting={str(x).lower() for x in raw.get("free_hosting", [])},
+        pinyin_lures=[str(x).lower() for x in raw.get("pinyin_lures", [])],
+        english_lures=[str(x).lower() for x in raw.get("english_lures", [])],
+    )
+
+
+@lru_cache(maxsize=1)
+def _psl():
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+@dataclass(frozen=True)
+class ParsedURL:
+    raw: str
+    scheme: str
+    host: str  # lower case, IDNA-decoded to Unicode when punycode
+    ascii_host: str
+    registrable: str  # e.g. icbc.com.cn; the host itself for IPs
+    suffix: str
+    path: str  # path + query + fragment
+    is_ip: bool
+    has_userinfo: bool
+    port: int | None
+    punycode: bool
+    bare: bool  # scheme and host only
+
+
+def parse_url(raw: str) -> ParsedURL:
+    s = (raw or "").strip().strip("\"'<>")
+    if "://" not in s[:12]:
+        s = "http://" + s.lstrip("/")
+    try:
+        parts = urlsplit(s)
+        netloc = parts.netloc
+        port = parts.port
+    except ValueError:
+        parts = urlsplit("http://invalid")
+        netloc, port = "", None
+    userinfo = "@" in netloc
+    host = parts.hostname or ""
+    host = host.rstrip(".").lower()
+    path = parts.path
+    if parts.query:
+        path += "?" + parts.query
+    if parts.fragment:
+        path += "#" + parts.fragment
+    return _host_info(host, parts.scheme.lower(), path, raw, userinfo, port)
+
+
+def _host_info(
+    host: str, scheme: str, path: str, raw: str, userinfo: bool, port: int | None
+) -> ParsedURL:
+    ascii_host, uni_host, puny = _idna(host)
+    is_ip = _is_ip(ascii_host)
+    if is_ip:
+        registrable, suffix = ascii_host, ""
+    else:
+        registrable, suffix = _registrable(ascii_host)
+    return ParsedURL(
+        raw=raw,
+        scheme=scheme,
+        host=uni_host,
+        ascii_host=ascii_host,
+        registrable=registrable,
+        suffix=suffix,
+        path=path,
+        is_ip=is_ip,
+        has_userinfo=userinfo,
+        port=port,
+        punycode=puny,
+        bare=path.strip("/") == "",
+    )
+
+
+@lru_cache(maxsize=65536)
+def _idna(host: str) -> tuple[str, str, bool]:
+    if host.isascii():
+        if "xn--" not in host:
+            return host, host, False
+        try:
+            import idna
+
+            return host, idna.decode(host), True
+        except Exception:
+            return host, host, True
+    try:
+        import idna
+
+        return idna.encode(host, uts46=True).decode("ascii"), host, True
+    except Exception:
+        try:
+            return host.encode("idna").decode("ascii"), host, True
+        except Exception:
+            return host, host, True
+
+
+def _is_ip(host: str) -> bool:
+    if not host:
+        return False
+    if _IPV4.match(host) or _HEXINT.match(host):
+        return True
+    if ":" in host:
+        try:
+            ipaddress.ip_address(host.strip("[]"))
+            return True
+        except ValueError:
+            return False
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _registrable(host: str) -> tuple[str, str]:
+    if not host:
+        return "", ""
+    psl = _psl()
+    suffix = psl.publicsuffix(host) or host.rsplit(".", 1)[-1]
+    reg = psl.privatesuffix(host) or host
+    return reg, suffix
+
+
+def entropy(s: str) -> float:
+    if not s:
+        return 0.0
+    n = len(s)
+    return -sum(c / n * math.log2(c / n) for c in Counter(s).values())
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    text: str  # Chinese, for users
+    weight: float  # contribution to the rule score in [0, 1]
+
+
+def _fold(label: str) -> str:
+    s = label.translate(_CONFUSABLE).translate(_HOMOGLYPH)
+    for a, b in _HOMOGLYPH_SEQ:
+        s = s.replace(a, b)
+    return s
+
+
+def official_brand(p: ParsedURL) -> Brand | None:
+    L = lists()
+    b = L.official.get(p.registrable)
+    if b is None and p.suffix.endswith("gov.cn"):
+        return L.official.get("gov.cn")
+    return b
+
+
+@lru_cache(maxsize=65536)
+def host_reasons(
+    host: str, ascii_host: str, registrable: str, suffix: str, is_ip: bool, punycode: bool
+) -> tuple[Reason, ...]:
+    L = lists()
+    out: list[Reason] = []
+    if not host:
+        return (Reason("no_host", "无法解析主机名", 0.3),)
+    if is_ip:
+        out.append(Reason("ip_host", "使用 IP 地址而非域名", 0.55))
+        return tuple(out)
+    off = L.official.get(registrable) or (
+        L.official.get("gov.cn") if suffix.endswith("gov.cn") else None
+    )
+    if off is not None:
+        return ()
+    tld = suffix.rsplit(".", 1)[-1] if suffix else ""
+    reg_label = (
+        registrable[: -len(suffix) - 1]
+        if suffix and registrable.endswith("." + suffix)
+        else registrable
+    )
+    sub = (
+        host[: -len(registrable)].rstrip(".") if registrable and host.endswith(registrable) else ""
+    )
+    if registrable in L.shorteners or host in L.shorteners:
+        out.append(Reason("shortener", f"短链接服务（{registrable}），真实去向被隐藏", 0.35))
+    if registrable in L.free_hosting or suffix in L.free_hosting:
+        out.append(
+            Reason(
+                "free_hosting",
+                f"免费建站/动态域名（{registrable if registrable in L.free_hosting else suffix}）",
+                0.35,
+            )
+        )
+    if tld in L.risky_tlds or suffix in L.risky_tlds:
+        out.append(Reason("risky_tld", f"高风险顶级域 .{tld}", 0.3))
+    if punycode:
+        folded = _fold(host)
+        w = 0.4
+        txt = "国际化域名（punycode）"
+        for label in folded.split("."):
+            if (
+                label in L.by_token
+                and label not in L.whole_label_only
+                or label in {t for t in L.by_token if len(t) >= 3}
+            ):
+                w = 0.9
+                txt = f"同形字仿冒域名：{host} 看起来像 {label}"
+                break
+        out.append(Reason("punycode", txt, w))
+    # brand tokens: exact label, inside labels, or look-alike of a label
+    labels = [x for x in (sub.split(".") if sub else []) + [reg_label] if x]
+    seen_brand: set[str] = set()
+    for label in labels:
+        parts = [label] + [x for x in re.split(r"[-_]", label) if x and x != label]
+        for part in parts:
+            if part in L.by_token and part not in seen_brand:
+                seen_brand.add(part)
+                b = L.by_token[part]
+                where = "子域名" if label != reg_label else "域名"
+                out.append(
+                    Reason(
+                        "brand_in_host",
+                        f"{where}含品牌名 {part}（{b.name}），但不是其官方域名",
+                        0.75,
+                    )
+                )
+        for m in L.token_re.finditer(label):
+            t = m.group(0)
+            if t not in seen_brand:
+                seen_brand.add(t)
+                b = L.by_token[t]
+                out.append(
+                    Reason("brand_in_host", f"域名含品牌名 {t}（{b.name}），但不是其官方域名", 0.7)
+                )
+        cand = None
+        for part in parts:
+            for folded in {_fold(part), _fold(part.replace("1", "i"))}:
+                if folded != part and folded in L.by_token:
+                    cand = folded
+        if cand is not None:
+            pass
+        elif len(label) >= 5 and label not in L.by_token:
+            for i in range(len(label)):  # one deletion from label hits a token: insertion typo
+                if label[:i] + label[i + 1 :] in L.by_token and len(label) - 1 >= 5:
+                    cand = label[:i] + label[i + 1 :]
+                    break
+            if cand is None:
+                cand = L.deletes.get(label)  # one deletion from token == label: omission typo
+            if cand is None:
+                for i in range(len(label)):
+                    t = L.deletes.get(label[:i] + label[i + 1 :])  # substitution / swap
+                    if t is not None and t != label and len(t) == len(label):
+                        cand = t
+                        break
+        if cand and cand not in seen_brand:
+            seen_brand.add(cand)
+            b = L.by_token[cand]
+            out.append(Reason("lookalike", f"仿冒官方域名：{label} 近似 {cand}（{b.name}）", 0.85))
+    if m := L.pinyin_re.search(host.replace("-", "")):
+        out.append(Reason("pinyin_lure", f"域名含诱导性拼音 {m.group(0)}", 0.45))
+    if m := L.english_re.search(host):
+        out.append(Reason("lure_word", f"域名含诱导词 {m.group(0)}", 0.3))
+    pieces = [x for lb in labels for x in re.split(r"[-_]", lb) if x]
+    longest = max(pieces, key=len) if pieces else ""
+    if (
+        len(longest) >= 12
+        and entropy(longest) >= 3.5
+        or len(longest) >= 8
+        and sum(c.isdigit() for c in longest) >= 4
+        and any(c.isalpha() for c in longest)
+    ):
+        out.append(Reason("random_label", f"随机字符串域名标签 {longest[:30]}", 0.3))
+    if len(labels) >= 5:
+        out.append(Reason("deep_subdomain", f"子域名层级过多（{len(labels)} 级）", 0.2))
+    if host.count("-") >= 3:
+        out.append(Reason("many_hyphens", "域名含多个连字符", 0.15))
+    return tuple(out)
+
+
+def path_reasons(p: ParsedURL) -> list[Reason]:
+    L = lists()
+    out: list[Reason] = []
+    if p.has_userinfo:
+        out.append(Reason("userinfo", "URL 含 @，真实主机被隐藏", 0.5))
+    if p.port not in (None, 80, 443):
+        out.append(Reason("port", f"非标准端口 {p.port}", 0.2))
+    path = p.path.lower()
+    if path and official_brand(p) is None:
+        m = L.token_re.search(path)
+        if m:
+            b = L.by_token[m.group(0)]
+            out.append(Reason("brand_in_path", f"路径含品牌名 {m.group(0)}（{b.name}）", 0.35))
+        m = L.pinyin_re.search(path)
+        if m:
+            out.append(Reason("pinyin_lure_path", f"路径含诱导性拼音 {m.group(0)}", 0.25))
+        if re.search(r"https?:/|//|%2f%2f", path[1:]):
+            out.append(Reason("redirect", "路径中嵌有另一个网址（跳转）", 0.25))
+        if path.endswith(".apk"):
+            out.append(Reason("apk", "直接下载安卓安装包（.apk）", 0.5))
+    return out
+
+
+def rule_reasons(p: ParsedURL) -> list[Reason]:
+    return list(
+        host_reasons(p.host, p.ascii_host, p.registrable, p.suffix, p.is_ip, p.punycode)
+    ) + path_reasons(p)
+
+
+def rule_score(reasons: list[Reason]) -> float:
+    s = 1.0
+    for r in reasons:
+        s *= 1.0 - r.weight
+    return 1.0 - s
