@@ -3,6 +3,8 @@
     .venv/bin/python bench/decide.py [--entries 10000000] [--duration 20] [--concurrency 16]
                                      [--mode both|embedded|redis] [--workers 2]
 
+First a baseline without HTTP: the payment-check service called in-process on the same registry.
+
 For each mode it starts the real API (``uvicorn fanzha.api.app:create_app``) on 127.0.0.1 and drives
 it from a separate load-generator process (raw asyncio HTTP/1.1 keep-alive connections, closed loop,
 bounded by --duration and --max-requests) with ``POST /v1/check/payment`` and the default rule set:
@@ -366,6 +368,60 @@ def run_mode(
     return result
 
 
+def in_process(prefixes: np.ndarray, infos: np.ndarray, load: dict, n: int = 20_000) -> dict:
+    """Baseline without HTTP: the payment-check service itself on the same registry (embedded)."""
+    from datetime import UTC, datetime
+    from types import SimpleNamespace
+
+    from fanzha.decide.checks import PaymentCheckRequest, build_runtime, check_payment
+    from fanzha.domain.clock import FixedClock
+    from fanzha.registry.index import MemoryIndex
+
+    tmp = Path(tempfile.mkdtemp(prefix="fanzha-bench-inproc-"))
+    settings = SimpleNamespace(
+        redis_url=None, secret_bytes=SECRET.encode(), data_dir=tmp, public_lookup_rate_per_minute=30
+    )
+    rt = build_runtime(
+        settings,
+        clock=FixedClock(datetime(2026, 6, 1, 4, tzinfo=UTC)),
+        index=MemoryIndex.build(prefixes, infos),
+    )
+    rnd = random.Random(1)
+    reqs = []
+    for _ in range(n):
+        i = rnd.randrange(N_PAYERS)
+        payee = (
+            rnd.choice(load["case_accounts"])
+            if rnd.random() < 0.01
+            else f"62170{rnd.randrange(2_000_000):011d}"
+        )
+        reqs.append(
+            PaymentCheckRequest(
+                f"62220{i:011d}",
+                payee,
+                rnd.choice([5_000, 100_000, 5_000_000]),
+                payer_phone=f"139{i:08d}",
+            )
+        )
+    lat = np.empty(n)
+    c0, w0 = time.process_time(), time.perf_counter()
+    for k, r in enumerate(reqs):
+        t = time.perf_counter()
+        check_payment(rt, r)
+        lat[k] = time.perf_counter() - t
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    rt.log.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+    return {
+        "mode": "in-process service (no HTTP)",
+        "checks": n,
+        "checks_per_s": round(n / wall, 1),
+        "cpu_us_per_check": round(cpu / n * 1e6, 1),
+        "p50_ms": round(float(np.percentile(lat, 50) * 1000), 3),
+        "p99_ms": round(float(np.percentile(lat, 99) * 1000), 3),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -385,6 +441,7 @@ def main() -> None:
     print(
         f"registry: {args.entries:,} entries generated in {time.perf_counter() - t:.1f}s; uvicorn {' '.join(_uvicorn_opts())}"
     )
+    print(json.dumps(in_process(prefixes, infos, load), ensure_ascii=False))
     modes = ["embedded", "redis"] if args.mode == "both" else [args.mode]
     for m in modes:
         r = run_mode(m, args, prefixes, infos, load)

@@ -18,7 +18,7 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 
 @schema.include(path_regex=FUZZED).parametrize()
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

@@ -198,3 +198,38 @@ def test_key_nodes_rank_leader_accounts_and_sim_banks(world: synthetic.World) ->
         assert c["loss_fen"] == int(
             world.cases.loc[world.cases["case_id"].isin(c["cases"]), "loss_fen"].sum()
         )
+
+
+@pytest.mark.parametrize("shape", ["random", "path"])
+def test_contracted_igraph_components_equal_scipy(shape: str) -> None:
+    rng = np.random.default_rng(4)
+    n = 3_000
+    if shape == "path":  # a long chain needs more hooking rounds than contract() runs
+        perm = rng.permutation(n)
+        edges = np.column_stack([perm[:-1], perm[1:]])[: n // 2]
+    else:
+        edges = rng.integers(0, n, size=(2_000, 2))
+    a = linking.connected_components(n, edges, engine="igraph")
+    b = linking.connected_components(n, edges, engine="scipy")
+    assert adjusted_rand_score(a, b) == pytest.approx(1.0)
+    assert len(set(a.tolist())) == len(set(b.tolist()))
+
+
+def test_big_gangs_collection_account_is_not_a_hub() -> None:
+    """Degree alone would discount a large gang's 金主 account; the bridge test keeps it because
+    its cases stay linked without it, while the merchant's cases fall apart."""
+    w = synthetic.generate(n_gangs=4, victims_per_gang=(60, 80), seed=2)
+    inc = linking.incidence_from(w.identifiers, w.flows)
+    res = linking.link_frame(w.cases["case_id"], inc, linking.HubRule(k=50))
+    leaders = set().union(*w.leader_accounts.values())
+    nodes = res.nodes.set_index("key")
+    assert (nodes.loc[list(leaders), "degree"] > 50).all()
+    assert not nodes.loc[list(leaders), "hub"].any()
+    assert set(res.hubs()["key"]) == w.hub_keys
+    assert all("最大关联组仅占" in r for r in res.hubs()["hub_reason"])
+    degree_only = linking.link_frame(
+        w.cases["case_id"], inc, linking.HubRule(k=50, bridge_share=None)
+    )
+    assert leaders <= set(degree_only.hubs()["key"])
+    comp = res.component_of()
+    assert adjusted_rand_score([w.gang_of_case[c] for c in comp], list(comp.values())) == 1.0

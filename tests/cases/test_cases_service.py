@@ -106,7 +106,12 @@ def test_raw_identifiers_only_for_investigators(linked: synthetic.World) -> None
     with session_scope() as s:
         masked = service.get_case(s, analyst, case_id, NOW)
         assert all("value" not in i for i in masked["identifiers"])
-        full = service.get_case(s, investigator, case_id, NOW)
+        assert all(
+            "value" not in i for i in service.get_case(s, investigator, case_id, NOW)["identifiers"]
+        )
+        with pytest.raises(PermissionError):
+            service.get_case(s, analyst, case_id, NOW, full_identifiers=True)
+        full = service.get_case(s, investigator, case_id, NOW, full_identifiers=True)
         raws = {i["value"] for i in full["identifiers"]}
         expected = set(
             linked.identifiers.loc[linked.identifiers["case_id"] == case_id, "raw_value"]

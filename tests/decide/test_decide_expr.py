@@ -50,3 +50,52 @@ def test_refuses_anything_outside_the_whitelist(src):
 def test_syntax_error_is_reported():
     with pytest.raises(ExprError, match="syntax"):
         compile_expr("a >", VARS)
+
+
+def test_vector_form_agrees_with_scalar_form_on_the_default_rules():
+    import numpy as np
+
+    from fanzha.decide.expr import VectorCompiler
+    from fanzha.decide.rules import CONSTANTS, PAYMENT_VARIABLES, default_ruleset
+
+    rng = np.random.default_rng(3)
+    n = 400
+    cols = {
+        "amount_fen": rng.integers(1, 30_000_000, n),
+        "hour": rng.integers(0, 24, n),
+        "channel": np.array(["mobile_banking"] * n, dtype=object),
+        "payee_new": rng.random(n) < 0.5,
+        "payee.listed": rng.random(n) < 0.3,
+        "payee.grade": rng.integers(0, 4, n),
+        "payee.case_account": rng.random(n) < 0.1,
+        "payee.code": np.array(["", "2001"] * (n // 2), dtype=object),
+        "payee.fraud_type": np.array([""] * n, dtype=object),
+        "payer.listed": rng.random(n) < 0.1,
+        "payer.grade": rng.integers(0, 4, n),
+        "payer.case_account": rng.random(n) < 0.05,
+        "exposure.hours_since_high": rng.choice([0.5, 3.0, 30.0, 1e9], n),
+        "exposure.hours_since_any": rng.choice([0.5, 3.0, 30.0, 1e9], n),
+        "exposure.calls_24h": rng.integers(0, 3, n),
+        "exposure.sms_24h": rng.integers(0, 3, n),
+        "exposure.url_24h": rng.integers(0, 2, n),
+        "exposure.app_24h": rng.integers(0, 2, n),
+        "exposure.high_24h": rng.integers(0, 2, n),
+        "velocity.count_1h": rng.integers(0, 15, n),
+        "velocity.count_24h": rng.integers(0, 30, n),
+        "velocity.amount_24h_fen": rng.integers(0, 30_000_000, n),
+    }
+    cols["night"] = cols["hour"] < 6
+    rules = default_ruleset()
+    for rule in rules.rules:
+        vec = VectorCompiler(PAYMENT_VARIABLES, CONSTANTS).compile(rule.when)(cols)
+        scalar = [
+            bool(
+                rule.test(
+                    {k: v[i].item() if hasattr(v[i], "item") else v[i] for k, v in cols.items()}
+                )
+            )
+            for i in range(n)
+        ]
+        assert list(np.broadcast_to(vec, (n,))) == scalar, rule.id
+    rank, masks = rules.evaluate_columns(cols, n)
+    assert masks.shape == (len(rules.rules), n) and rank.max() >= 1

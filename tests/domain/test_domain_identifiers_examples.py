@@ -416,3 +416,16 @@ def test_normalize_many_is_aligned_and_never_raises() -> None:
 )
 def test_detect_kind(raw: str, kind: IdentifierKind | None) -> None:
     assert detect_kind(raw) == kind
+
+
+def test_errors_and_identifiers_survive_pickling() -> None:
+    import pickle
+
+    ident = normalize("phone", "tel:+86 138 1234 5678")
+    back = pickle.loads(pickle.dumps(ident))
+    assert back == ident and back.attrs == ident.attrs and back.kind is K.MOBILE
+    with pytest.raises(IdentifierError) as info:
+        normalize("qq", "0123456")
+    err = pickle.loads(pickle.dumps(info.value))
+    assert (err.kind, err.code, err.reason) == ("qq", "leading_zero", info.value.reason)
+    assert str(IdentifierError("wechat", "账号已注销")) == "wechat: 账号已注销"

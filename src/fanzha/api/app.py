@@ -12,9 +12,11 @@ from fanzha import __version__
 from fanzha.api.errors import install_error_handlers
 from fanzha.api.middleware import install_middleware
 from fanzha.api.routers import audit, console, events, health, orgs, warnings
+from fanzha.api.routers import check_content as check_content_router  # noqa: I001
 from fanzha.api.routers import checks as checks_router  # noqa: I001
 from fanzha.api.routers import intercept as intercept_router  # noqa: I001
 from fanzha.api.routers import registry as registry_router  # noqa: I001
+from fanzha.api.routers import cases as cases_router  # noqa: I001
 
 
 def create_app() -> FastAPI:
@@ -34,7 +36,9 @@ def create_app() -> FastAPI:
     app.include_router(warnings.router)
     app.include_router(intercept_router.router)
     app.include_router(checks_router.router)
+    app.include_router(check_content_router.router)
     app.include_router(registry_router.router)
+    app.include_router(cases_router.router)
     app.include_router(console.router)
     console.mount_console(app)
     return app

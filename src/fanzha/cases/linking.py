@@ -45,6 +45,11 @@ class HubRule:
     quantile: float = 0.999
     min_tail: int = 10
     known_hubs: frozenset[str] = field(default_factory=frozenset)
+    # a high-degree node is confirmed as a hub only when its cases, without it, fall apart: the
+    # largest group of otherwise-linked cases holds less than ``bridge_share`` of them. A gang's
+    # collection account (金主) with 300 victims keeps them together through the gang's numbers
+    # and mules; a supermarket's account joins strangers.
+    bridge_share: float | None = 0.5
 
     def threshold(self, degree: np.ndarray) -> tuple[int, float | None]:
         used = degree[degree >= 1]
@@ -61,6 +66,11 @@ class HubRule:
             text = (
                 f"枢纽规则: 关联案件数 > max(k={self.k}, P{self.quantile * 100:g}={q_value:g}) = "
                 f"{threshold} 的节点不用于串并"
+            )
+        if self.bridge_share is not None:
+            text += (
+                f"，且其案件去掉该节点后最大关联组占比 < {self.bridge_share:.0%}"
+                "（否则视为团伙核心节点保留）"
             )
         if self.known_hubs:
             text += f"; 另有已知枢纽名单 {len(self.known_hubs)} 个"
@@ -81,6 +91,8 @@ class Components:
     rule_text: str
     case_idx: np.ndarray  # deduplicated incidence (case, node)
     node_idx: np.ndarray
+    # per node: share of its cases in the largest group linked without it (NaN: not a candidate)
+    bridge: np.ndarray | None = None
 
     @property
     def n_components(self) -> int:
@@ -131,8 +143,42 @@ def star_to_path(case_idx: np.ndarray, node_idx: np.ndarray) -> np.ndarray:
     return np.column_stack([case_idx[:-1][same], case_idx[1:][same]])
 
 
+def contract(n: int, edges: np.ndarray, rounds: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised min-label hooking with pointer jumping (Shiloach–Vishkin style).
+
+    Returns ``label`` (each vertex → a root vertex of its component found so far) and the edges
+    still joining different roots. Labels only ever merge connected vertices, so components of
+    the remaining edges over roots, composed with ``label``, are the exact components; on case
+    graphs 2–3 rounds usually leave no edge at all.
+    """
+    label = np.arange(n, dtype=np.int64)
+    u = edges[:, 0].astype(np.int64)
+    v = edges[:, 1].astype(np.int64)
+    for _ in range(rounds):
+        if not len(u):
+            break
+        m = np.minimum(label[u], label[v])
+        np.minimum.at(label, u, m)
+        np.minimum.at(label, v, m)
+        while True:
+            nxt = label[label]
+            if np.array_equal(nxt, label):
+                break
+            label = nxt
+        lu, lv = label[u], label[v]
+        keep = lu != lv
+        u, v = lu[keep], lv[keep]
+    return label, np.column_stack([u, v])
+
+
 def connected_components(n: int, edges: np.ndarray, engine: str = "igraph") -> np.ndarray:
-    """Component label per vertex. ``igraph`` by default; ``scipy`` builds faster from numpy."""
+    """Component label per vertex.
+
+    ``igraph``: the edge list is first contracted in numpy (:func:`contract`) because
+    python-igraph converts edges one Python object at a time (~2.5 µs each: 9 M edges would take
+    most of a minute); igraph then finds the components of whatever edges remain between roots.
+    ``scipy``: csgraph on the whole edge list (a baseline).
+    """
     if n == 0:
         return np.zeros(0, dtype=np.int64)
     if engine == "scipy":
@@ -146,13 +192,13 @@ def connected_components(n: int, edges: np.ndarray, engine: str = "igraph") -> n
         return labels.astype(np.int64)
     import igraph as ig
 
-    # python-igraph converts edges one Python object at a time; tuples of ints convert ~2.5× faster
-    # than numpy rows, and chunks keep the temporary lists small
+    label, rest = contract(n, edges)
     g = ig.Graph(n=n)
-    for i in range(0, len(edges), 1_000_000):
-        part = edges[i : i + 1_000_000]
+    for i in range(0, len(rest), 1_000_000):
+        part = rest[i : i + 1_000_000]
         g.add_edges(list(zip(part[:, 0].tolist(), part[:, 1].tolist(), strict=True)))
-    return np.asarray(g.connected_components().membership, dtype=np.int64)
+    membership = np.asarray(g.connected_components().membership, dtype=np.int64)
+    return membership[label]
 
 
 def link_codes(
@@ -169,12 +215,25 @@ def link_codes(
     c, nd = dedupe_incidence(np.asarray(case_idx), np.asarray(node_idx), n_nodes)
     degree = np.bincount(nd, minlength=n_nodes).astype(np.int64)
     threshold, q_value = rule.threshold(degree)
-    hub = degree > threshold
-    if known_hub_mask is not None:
-        hub |= known_hub_mask
+    known = np.zeros(n_nodes, dtype=bool) if known_hub_mask is None else np.asarray(known_hub_mask)
+    cand = degree > threshold
+    hub = known | cand
     keep = ~hub[nd] & (degree[nd] >= 2)
-    edges = star_to_path(c[keep], nd[keep])
-    labels = connected_components(n_cases, edges, engine=engine)
+    labels = connected_components(n_cases, star_to_path(c[keep], nd[keep]), engine=engine)
+    bridge = np.full(n_nodes, np.nan)
+    if rule.bridge_share is not None and (cand & ~known).any():
+        on = (cand & ~known)[nd]
+        pairs = pd.DataFrame({"node": nd[on], "label": labels[c[on]]})
+        counts = pairs.groupby(["node", "label"]).size()
+        largest = counts.groupby(level=0).max()
+        share = largest / degree[largest.index.to_numpy()]
+        bridge[share.index.to_numpy()] = share.to_numpy()
+        core = share.index.to_numpy()[share.to_numpy() >= rule.bridge_share]
+        if len(core):
+            hub[core] = False
+            keep = ~hub[nd] & (degree[nd] >= 2)
+            edges = star_to_path(c[keep], nd[keep])
+            labels = connected_components(n_cases, edges, engine=engine)
     labels = first_appearance_labels(labels)
     return Components(
         n_cases=n_cases,
@@ -187,6 +246,7 @@ def link_codes(
         rule_text=rule.describe(threshold, q_value),
         case_idx=c,
         node_idx=nd,
+        bridge=bridge,
     )
 
 
@@ -269,13 +329,23 @@ def link_frame(
     incidence: pd.DataFrame,
     rule: HubRule | None = None,
     engine: str = "igraph",
+    hub_reasons: dict[str, str] | None = None,
 ) -> LinkResult:
     """Link named cases.
 
     ``incidence`` columns: case_id, kind, key (keyed hash), masked, via (``identifier`` or
     ``fund_flow``). Case ids not in ``cases`` are ignored; cases without identifiers stay alone.
+    ``hub_reasons``: known hubs (key → the rule that found them), added to the rule's list.
     """
     rule = rule or HubRule()
+    hub_reasons = dict(hub_reasons or {})
+    if hub_reasons:
+        rule = HubRule(
+            k=rule.k,
+            quantile=rule.quantile,
+            min_tail=rule.min_tail,
+            known_hubs=rule.known_hubs | frozenset(hub_reasons),
+        )
     case_ids = pd.Index(pd.unique(pd.Series(list(cases), dtype=object)))
     inc = incidence[incidence["case_id"].isin(case_ids)]
     case_code = case_ids.get_indexer(inc["case_id"])
@@ -296,12 +366,20 @@ def link_frame(
     )
     degree = comps.degree
     threshold = comps.threshold
+    known_text = np.array(
+        [hub_reasons.get(k, "已知枢纽名单") for k in np.asarray(node_keys, dtype=object)],
+        dtype=object,
+    )
     reasons = np.where(
         known,
-        "已知枢纽名单",
+        known_text,
         np.where(
             comps.hub,
-            [f"关联 {d} 起案件 > 阈值 {threshold}" for d in degree],
+            [
+                f"关联 {d} 起案件 > 阈值 {threshold}"
+                + ("" if b != b else f"，去掉后最大关联组仅占 {b:.0%}")
+                for d, b in zip(degree, comps.bridge, strict=True)
+            ],
             "",
         ),
     )
@@ -334,18 +412,21 @@ def key_to_u64(keys: np.ndarray | list[str]) -> np.ndarray:
 
 def incidence_from(identifiers: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     """The linking incidence: identifiers plus the accounts traced money reached (hop ≥ 1
-    receivers; the victim's own paying account is not evidence of a gang)."""
+    receivers; the victim's own paying account is not evidence of a gang). Cash-out sinks (an
+    ATM, a counter, a merchant) are places many gangs use: they rank as 断资金 key nodes but do
+    not link cases."""
     parts = [
         identifiers.assign(via="identifier")[["case_id", "kind", "key", "masked", "via"]],
     ]
     if len(flows):
+        fl = flows[~flows["cash_out"].astype(bool)] if "cash_out" in flows else flows
         parts.append(
             pd.DataFrame(
                 {
-                    "case_id": flows["case_id"],
+                    "case_id": fl["case_id"],
                     "kind": "account",
-                    "key": flows["to_key"],
-                    "masked": flows["to_masked"],
+                    "key": fl["to_key"],
+                    "masked": fl["to_masked"],
                     "via": "fund_flow",
                 }
             )

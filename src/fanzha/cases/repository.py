@@ -8,8 +8,15 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from fanzha.cases.build import CASE_COLUMNS, FLOW_COLUMNS, ID_COLUMNS, CaseBundle
-from fanzha.store.tables.cases import Case, CaseCluster, CaseFundFlow, CaseIdentifier, CaseLink
+from fanzha.cases.build import CASE_COLUMNS, FLOW_COLUMNS, HUB_COLUMNS, ID_COLUMNS, CaseBundle
+from fanzha.store.tables.cases import (
+    Case,
+    CaseCluster,
+    CaseFundFlow,
+    CaseHub,
+    CaseIdentifier,
+    CaseLink,
+)
 
 _CHUNK = 5_000
 
@@ -88,6 +95,7 @@ def save_bundle(session: Session, bundle: CaseBundle, now: datetime) -> dict[str
     ]
     for chunk in _chunks(flow_rows):
         session.execute(insert(CaseFundFlow), chunk)
+    save_hubs(session, bundle.hubs, now)
     session.flush()
     return {
         "cases_new": len(new_rows),
@@ -95,6 +103,27 @@ def save_bundle(session: Session, bundle: CaseBundle, now: datetime) -> dict[str
         "identifiers": len(id_rows),
         "flows": len(flow_rows),
     }
+
+
+def save_hubs(session: Session, hubs: pd.DataFrame, now: datetime) -> int:
+    """Upsert known hubs (key, kind, masked, reason)."""
+    hubs = hubs.drop_duplicates(subset=["key"])
+    keys = hubs["key"].tolist()
+    for i in range(0, len(keys), _CHUNK):
+        session.execute(delete(CaseHub).where(CaseHub.key_hash.in_(keys[i : i + _CHUNK])))
+    rows = [
+        {
+            "key_hash": r["key"],
+            "kind": r["kind"],
+            "masked": r["masked"],
+            "reason": str(r["reason"])[:200],
+            "updated_at": now,
+        }
+        for r in _records(hubs)
+    ]
+    for chunk in _chunks(rows):
+        session.execute(insert(CaseHub), chunk)
+    return len(rows)
 
 
 def load_bundle(session: Session) -> CaseBundle:
@@ -142,9 +171,14 @@ def load_bundle(session: Session) -> CaseBundle:
         ),
         conn,
     )
+    hubs = pd.read_sql(
+        select(CaseHub.key_hash.label("key"), CaseHub.kind, CaseHub.masked, CaseHub.reason), conn
+    )
     cases["reported_at"] = pd.to_datetime(cases["reported_at"], utc=True)
     flows["flow_time"] = pd.to_datetime(flows["flow_time"], utc=True)
-    return CaseBundle(cases[CASE_COLUMNS], idents[ID_COLUMNS], flows[FLOW_COLUMNS])
+    return CaseBundle(
+        cases[CASE_COLUMNS], idents[ID_COLUMNS], flows[FLOW_COLUMNS], hubs[HUB_COLUMNS]
+    )
 
 
 def save_clusters(

@@ -57,7 +57,10 @@ def run_linking(session: Session, now: datetime, settings: LinkSettings | None =
     settings = settings or LinkSettings()
     bundle = load_bundle(session)
     result = link_frame(
-        bundle.cases["case_id"], incidence_from(bundle.identifiers, bundle.flows), settings.rule()
+        bundle.cases["case_id"],
+        incidence_from(bundle.identifiers, bundle.flows),
+        settings.rule(),
+        hub_reasons=bundle.hub_reasons(),
     )
     inputs = cl.ClusterInputs(bundle.cases, bundle.identifiers, bundle.flows)
     clusters = cl.build_clusters(
@@ -130,11 +133,21 @@ def _audit_raw(
     record(session, principal, "read_full_identifiers", resource, refs=refs, now=now)
 
 
-def get_case(session: Session, principal: Principal, case_id: str, now: datetime) -> dict:
+def get_case(
+    session: Session,
+    principal: Principal,
+    case_id: str,
+    now: datetime,
+    full_identifiers: bool = False,
+) -> dict:
+    """One case with identifiers and fund flows; raw values only when ``full_identifiers`` is
+    asked for (and allowed: PermissionError otherwise)."""
     c = session.get(Case, case_id)
     if c is None or not can_see_division(principal, c.division_code):
         raise NotVisible(case_id)
-    raw = may_see_raw(principal)
+    if full_identifiers and not may_see_raw(principal):
+        raise PermissionError("完整标识只向有侦查权限的公安人员提供")
+    raw = full_identifiers
     out = _case_dict(c)
     out["description"] = c.description
     idents = session.scalars(select(CaseIdentifier).where(CaseIdentifier.case_id == case_id))
@@ -166,6 +179,7 @@ def get_case(session: Session, principal: Principal, case_id: str, now: datetime
     ]
     if raw:
         _audit_raw(session, principal, "case", [case_id], now)
+    out["full_identifiers"] = raw
     return out
 
 

@@ -53,6 +53,17 @@ from fanzha.cli import tx as tx_cli  # noqa: E402
 
 app.add_typer(numbers_cli.app, name="numbers")
 app.add_typer(tx_cli.app, name="tx")
+from fanzha.cli import detect as detect_cli  # noqa: E402
+
+app.add_typer(detect_cli.app, name="detect")
+
+from fanzha.cli import apps as apps_cli  # noqa: E402
+from fanzha.cli import text as text_cli  # noqa: E402
+from fanzha.cli import url as url_cli  # noqa: E402
+
+app.add_typer(text_cli.app, name="text")
+app.add_typer(url_cli.app, name="url")
+app.add_typer(apps_cli.app, name="app")
 
 
 def main() -> None:

@@ -42,6 +42,9 @@ def load_cmd(
     window_days: int = typer.Option(14, help="报案前多少天内的联系与转账计入案件"),
     public_reports: bool = typer.Option(True, help="把群众举报作为线索案件一并导入"),
     max_hops: int = typer.Option(6, help="资金追踪的最大跳数"),
+    holders: Path | None = typer.Option(
+        None, help="实名账户登记表 (Parquet/CSV，列 account, person_id)：期间前开立的账户"
+    ),
 ) -> None:
     """从事件湖的报案、举报、通话/短信/网址/应用与转账事件构建案件。"""
     from datetime import timedelta
@@ -55,12 +58,23 @@ def load_cmd(
         console.print(f"[red]事件湖目录不存在: {lake}[/red]")
         raise typer.Exit(2)
     _prepare()
+    holder_table = None
+    if holders is not None:
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        holder_table = (
+            pq.read_table(holders, columns=["account", "person_id"])
+            if holders.suffix == ".parquet"
+            else pacsv.read_csv(holders).select(["account", "person_id"])
+        )
     bundle = bundle_from_lake(
         str(lake),
         get_settings().secret_bytes,
         window=timedelta(days=window_days),
         include_public_reports=public_reports,
         max_hops=max_hops,
+        holders=holder_table,
     )
     with session_scope() as s:
         counts = import_bundle(s, bundle, _now())

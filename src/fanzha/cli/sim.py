@@ -119,6 +119,7 @@ def stream(
         )
     typer.echo(
         f"已发送 {st.stats.events:,} 条事件（{st.stats.batches} 批，失败 {st.stats.failed_batches} 批，"
+        f"服务端拒收 {st.stats.rejected:,} 条，"
         f"最大滞后 {st.stats.max_lag_s:.1f} 秒）"
     )
     if st.stats.failed_batches:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 
 import typer
@@ -115,7 +114,27 @@ def train_cmd(
     except ValueError as exc:
         _err(f"训练失败：{exc}")
         raise typer.Exit(2) from exc
-    command = "fanzha text " + " ".join(shlex.quote(a) for a in sys.argv[2:])
+    args = [
+        "fanzha",
+        "text",
+        "train",
+        str(input),
+        "--text-col",
+        text_col,
+        "--label-col",
+        label_col,
+        "--out",
+        str(out),
+        "--test-size",
+        str(test_size),
+        "--seed",
+        str(seed),
+    ]
+    if normal_label:
+        args += ["--normal-label", normal_label]
+    if words:
+        args.append("--words")
+    command = " ".join(shlex.quote(a) for a in args)
     meta = build_metadata(
         model,
         metrics,

@@ -47,9 +47,10 @@ def _seeds(victim_transfers: list[str], seeds_file: Path | None) -> list:
     from fanzha.intercept.tracing import Seed
 
     out = []
-    for item in victim_transfers:
-        victim, sep, event = item.partition("=")
-        out.append(Seed(victim, event) if sep else Seed(item, item))
+    for group in victim_transfers:
+        for item in filter(None, (x.strip() for x in group.split(","))):
+            victim, sep, event = item.partition("=")
+            out.append(Seed(victim, event) if sep else Seed(item, item))
     if seeds_file is not None:
         import csv
 
@@ -83,7 +84,9 @@ def run_cmd(
     lake: Path | None = typer.Option(None, "--lake", help="事件湖目录 (读取 kind=transfer)"),
     transfers: Path | None = typer.Option(None, "--transfers", help="转账文件 (.parquet/.csv)"),
     victim_transfers: list[str] = typer.Option(
-        [], "--victim-transfers", help="被害人转账事件编号，可写 被害人=事件编号"
+        [],
+        "--victim-transfers",
+        help="被害人转账事件编号（可重复或逗号分隔），可写 被害人=事件编号",
     ),
     seeds: Path | None = typer.Option(
         None, "--seeds", help="CSV: victim_id,event_id 或 victim_id,account,amount_fen|amount,time"

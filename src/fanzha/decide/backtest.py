@@ -2,9 +2,9 @@
 
 Vectorised where it matters: identifiers are hashed once per distinct value, registry look-ups are
 one ``searchsorted`` over all distinct hashes, and exposure events (calls, SMS, URL visits, app
-installs) are filtered to listed sources with Arrow before the replay. The replay itself walks
-events in time order through an in-process :class:`MemoryState` with exactly the online code path
-(state read → context → rule set → payee commit), so backtest and production agree.
+installs) are filtered to listed sources with Arrow, velocity comes from DuckDB window functions,
+and the rules run column-wise (:class:`fanzha.decide.expr.VectorCompiler`) with the online
+semantics (payee history only from completed transfers, attempts counted in velocity).
 """
 
 from __future__ import annotations
@@ -12,15 +12,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 
-from fanzha.decide.context import payment_context
 from fanzha.decide.rules import Outcome, RuleSet
-from fanzha.decide.state import MemoryState
 from fanzha.registry.index import MemoryIndex, unpack
 from fanzha.registry.keys import hash_prefix, key_of
 from fanzha.store.lake import EventLake
@@ -101,6 +99,91 @@ def _epoch(col: pa.ChunkedArray | pa.Array) -> np.ndarray:
     return col.cast(pa.int64()).to_numpy(zero_copy_only=False) / 1e6
 
 
+def _velocity_sql(rel: str) -> str:
+    """Transfers in time order with the payer's attempts in the previous hour/day (as online)."""
+    w = "PARTITION BY payer_account ORDER BY event_time RANGE BETWEEN INTERVAL {} PRECEDING AND CURRENT ROW"
+    return f"""
+        WITH t AS (
+          SELECT payer_account, payee_account, amount_fen, CAST(channel AS VARCHAR) AS channel,
+                 event_time, row_number() OVER (ORDER BY event_time) AS rn
+          FROM {rel})
+        SELECT *,
+          count(*) OVER ({w.format("1 HOUR")}) - 1 AS c1,
+          count(*) OVER ({w.format("24 HOURS")}) - 1 AS c24,
+          sum(amount_fen) OVER ({w.format("24 HOURS")}) - amount_fen AS a24,
+          row_number() OVER (PARTITION BY payer_account, payee_account ORDER BY rn) AS pair_seq,
+          dense_rank() OVER (ORDER BY payer_account, payee_account) AS pair_id
+        FROM t ORDER BY rn"""
+
+
+def _exposure_columns(
+    n: int,
+    times: np.ndarray,
+    payer_h: list[str],
+    links: dict[str, set[str]],
+    exposures: dict[str, list[tuple[float, str, int]]],
+) -> dict[str, np.ndarray]:
+    """Exposure variables per transfer; only payers linked to an exposed person are visited."""
+    from fanzha.decide.context import NEVER
+
+    cols = {
+        "exposure.hours_since_high": np.full(n, NEVER),
+        "exposure.hours_since_any": np.full(n, NEVER),
+        **{
+            f"exposure.{k}_24h": np.zeros(n, dtype=np.int32) for k in ("calls", "sms", "url", "app")
+        },
+        "exposure.high_24h": np.zeros(n, dtype=np.int32),
+    }
+    names = {"call": "calls", "sms": "sms", "url": "url", "app": "app"}
+    exposed = set(exposures)
+    for i in range(n):
+        persons = links.get(payer_h[i])
+        if not persons or not (persons & exposed):
+            continue
+        now = float(times[i])
+        lo, day = now - LOOKBACK_S, now - 86400
+        for p in persons & exposed:
+            for at, kind, grade in exposures[p]:
+                if at > now:
+                    break
+                if at < lo:
+                    continue
+                age = (now - at) / 3600.0
+                cols["exposure.hours_since_any"][i] = min(cols["exposure.hours_since_any"][i], age)
+                if grade >= 3:
+                    cols["exposure.hours_since_high"][i] = min(
+                        cols["exposure.hours_since_high"][i], age
+                    )
+                if at >= day:
+                    cols[f"exposure.{names[kind]}_24h"][i] += 1
+                    if grade >= 3:
+                        cols["exposure.high_24h"][i] += 1
+    return cols
+
+
+def _hit_columns(prefix: str, info: np.ndarray, case_codes: frozenset) -> dict[str, np.ndarray]:
+    listed = info >= 0
+    uniq = np.unique(info[listed])
+    grade = np.zeros(len(info), dtype=np.int8)
+    case = np.zeros(len(info), dtype=bool)
+    code = np.full(len(info), "", dtype=object)
+    ftype = np.full(len(info), "", dtype=object)
+    for u in uniq.tolist():
+        hit = unpack(int(u))
+        m = info == u
+        grade[m] = int(hit.grade)
+        case[m] = hit.code in case_codes
+        code[m] = hit.code.value if hit.code else ""
+        ftype[m] = hit.fraud_type.value if hit.fraud_type else ""
+    return {
+        f"{prefix}.listed": listed,
+        f"{prefix}.grade": grade,
+        f"{prefix}.case_account": case,
+        f"{prefix}.code": code,
+        f"{prefix}.fraud_type": ftype,
+    }
+
+
 def run_backtest(
     lake: EventLake,
     ruleset: RuleSet,
@@ -110,43 +193,40 @@ def run_backtest(
     until: datetime | None = None,
     shadow: RuleSet | None = None,
 ) -> BacktestReport:
+    """Vectorised replay. Every variable except ``payee_new`` is independent of earlier decisions,
+    so rules run column-wise; ``payee_new`` depends on whether earlier transfers of the same pair
+    were completed (allow/remind), so pairs whose first pass holds a non-completing outcome are
+    re-run row by row with the scalar evaluator — exact, and rare."""
     import duckdb
+
+    from fanzha.decide.context import _PAYEE_CASE, _PAYER_CASE, BEIJING_OFFSET_S
 
     t0 = time.perf_counter()
     con = duckdb.connect()
     report = BacktestReport(ruleset.label, shadow=shadow.label if shadow else None)
-    transfers = con.sql(
-        "SELECT payer_account, payee_account, amount_fen, CAST(channel AS VARCHAR) AS channel, "
-        f"event_time FROM {lake.relation_sql('transfer', since, until)} ORDER BY event_time"
-    ).to_arrow_table()
-    if transfers.num_rows == 0:
+    tr = con.sql(_velocity_sql(lake.relation_sql("transfer", since, until))).to_arrow_table()
+    n = tr.num_rows
+    if n == 0:
         report.seconds = time.perf_counter() - t0
         return report
     hasher = _Hasher(secret, index)
-    payer_h, payer_i = hasher.keys("account", transfers["payer_account"])
-    payee_h, payee_i = hasher.keys("account", transfers["payee_account"])
-    t_times = _epoch(transfers["event_time"])
-    amounts = transfers["amount_fen"].to_numpy(zero_copy_only=False)
-    channels = transfers["channel"].to_pylist()
+    payer_h, payer_i = hasher.keys("account", tr["payer_account"])
+    _, payee_i = hasher.keys("account", tr["payee_account"])
+    times = _epoch(tr["event_time"])
 
-    state = MemoryState()
-    exp_since = None
-    if since is not None:
-        from datetime import timedelta
-
-        exp_since = since - timedelta(seconds=LOOKBACK_S)
-    # real-name links: account → bound phone
-    links = con.sql(
+    # real-name links and exposures from listed sources
+    links: dict[str, set[str]] = {}
+    lk = con.sql(
         "SELECT account, bound_phone FROM "
         f"{lake.relation_sql('account_opening', None, until)} WHERE bound_phone IS NOT NULL"
     ).to_arrow_table()
-    if links.num_rows:
-        acc_h, _ = hasher.keys("account", links["account"])
-        ph_h, _ = hasher.keys("phone", links["bound_phone"])
+    if lk.num_rows:
+        acc_h, _ = hasher.keys("account", lk["account"])
+        ph_h, _ = hasher.keys("phone", lk["bound_phone"])
         for a, p in zip(acc_h, ph_h, strict=True):
-            state.link(a, p)
-    # exposures from listed sources only
-    exp_rows: list[tuple[float, str, str, int]] = []
+            links.setdefault(a, set()).add(p)
+    exp_since = since - timedelta(seconds=LOOKBACK_S) if since is not None else None
+    exposures: dict[str, list[tuple[float, str, int]]] = {}
     for kind, person_col, source_col, reg_kind, exp_kind in EXPOSURE_SOURCES:
         tbl = con.sql(
             f"SELECT {person_col} AS person, {source_col} AS src, event_time FROM "
@@ -160,45 +240,80 @@ def run_backtest(
             continue
         sub = tbl.take(pa.array(listed))
         person_h, _ = hasher.keys("phone", sub["person"])
-        times = _epoch(sub["event_time"])
+        ts = _epoch(sub["event_time"])
         for j in range(len(listed)):
-            exp_rows.append((float(times[j]), person_h[j], exp_kind, int(info[listed[j]]) & 0x3))
-    exp_rows.sort()
-    report.exposures = len(exp_rows)
+            exposures.setdefault(person_h[j], []).append(
+                (float(ts[j]), exp_kind, int(info[listed[j]]) & 0x3)
+            )
+            report.exposures += 1
+    for v in exposures.values():
+        v.sort()
 
-    e = 0
-    n_exp = len(exp_rows)
-    outcomes, rules_c = report.outcomes, report.rules
-    for i in range(transfers.num_rows):
-        now = float(t_times[i])
-        while e < n_exp and exp_rows[e][0] <= now:
-            at, person, kind, grade = exp_rows[e]
-            state.record_exposure(person, kind, grade, at)
-            e += 1
-        amount = int(amounts[i])
-        st = state.payment_read(payer_h[i], payee_h[i], [], amount, now)
-        pi, qi = int(payer_i[i]), int(payee_i[i])
-        ctx = payment_context(
-            amount_fen=amount,
-            channel=channels[i] or "",
-            now=now,
-            payee=unpack(qi) if qi >= 0 else None,
-            payer=unpack(pi) if pi >= 0 else None,
-            state=st,
-        )
-        d = ruleset.evaluate(ctx)
-        outcomes[d.outcome.value] += 1
-        for r in d.rule_ids:
-            rules_c[r] += 1
-        if d.warn:
-            report.warnings += 1
-        if d.outcome in (Outcome.ALLOW, Outcome.REMIND):
-            state.commit_payee(payer_h[i], payee_h[i])
-        if shadow is not None:
-            sd = shadow.evaluate(ctx)
-            report.shadow_outcomes[sd.outcome.value] += 1
-            if sd.key != d.key:
-                report.shadow_differences += 1
-    report.events = transfers.num_rows
+    hour = ((times + BEIJING_OFFSET_S) // 3600 % 24).astype(np.int8)
+    pair_seq = tr["pair_seq"].to_numpy(zero_copy_only=False)
+    cols: dict[str, Any] = {
+        "amount_fen": tr["amount_fen"].to_numpy(zero_copy_only=False),
+        "hour": hour,
+        "night": hour < 6,
+        "channel": np.array(tr["channel"].to_pylist(), dtype=object),
+        "payee_new": pair_seq == 1,
+        "velocity.count_1h": tr["c1"].to_numpy(zero_copy_only=False),
+        "velocity.count_24h": tr["c24"].to_numpy(zero_copy_only=False),
+        "velocity.amount_24h_fen": tr["a24"].to_numpy(zero_copy_only=False).astype(np.int64),
+        **_hit_columns("payee", payee_i, _PAYEE_CASE),
+        **_hit_columns("payer", payer_i, _PAYER_CASE),
+        **_exposure_columns(n, times, payer_h, links, exposures),
+    }
+    rank, masks = ruleset.evaluate_columns(cols, n)
+
+    # fix-up: pairs with a repeat after a non-completing outcome
+    remind = Outcome.REMIND.rank
+    pair_id = tr["pair_id"].to_numpy(zero_copy_only=False)
+    bad_pairs = np.unique(pair_id[(rank > remind)])
+    rows = np.flatnonzero(np.isin(pair_id, bad_pairs) & (np.bincount(pair_id)[pair_id] > 1))
+    if len(rows):
+        rule_pos = {r.id: k for k, r in enumerate(ruleset.rules)}
+        done: dict[int, bool] = {}
+        for i in rows.tolist():  # rows are in time order
+            p = int(pair_id[i])
+            cols["payee_new"][i] = not done.get(p, False)
+            ctx = {
+                name: (c[i].item() if hasattr(c[i], "item") else c[i]) for name, c in cols.items()
+            }
+            d = ruleset.evaluate(ctx)
+            rank[i] = d.outcome.rank
+            masks[:, i] = False
+            for rid in d.rule_ids:
+                masks[rule_pos[rid], i] = True
+            if d.outcome.rank <= remind:
+                done[p] = True
+
+    outcomes = list(Outcome)
+    counts = np.bincount(rank, minlength=len(outcomes))
+    for o in outcomes:
+        report.outcomes[o.value] = int(counts[o.rank])
+    for k, rule in enumerate(ruleset.rules):
+        hits = int(masks[k].sum())
+        if hits:
+            report.rules[rule.id] = hits
+    warn_rules = np.array([r.warn for r in ruleset.rules], dtype=bool)
+    report.warnings = int(masks[warn_rules].any(axis=0).sum()) if warn_rules.any() else 0
+    if shadow is not None:
+        s_rank, s_masks = shadow.evaluate_columns(cols, n)
+        s_counts = np.bincount(s_rank, minlength=len(outcomes))
+        for o in outcomes:
+            report.shadow_outcomes[o.value] = int(s_counts[o.rank])
+        live_ids = [r.id for r in ruleset.rules]
+        shadow_ids = [r.id for r in shadow.rules]
+        ids = sorted(set(live_ids) | set(shadow_ids))
+        lm = np.zeros((len(ids), n), dtype=bool)
+        sm = np.zeros((len(ids), n), dtype=bool)
+        for k, rid in enumerate(live_ids):
+            lm[ids.index(rid)] = masks[k]
+        for k, rid in enumerate(shadow_ids):
+            sm[ids.index(rid)] = s_masks[k]
+        differs = (s_rank != rank) | (lm != sm).any(axis=0)
+        report.shadow_differences = int(differs.sum())
+    report.events = n
     report.seconds = time.perf_counter() - t0
     return report

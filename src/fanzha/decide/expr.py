@@ -14,6 +14,8 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import numpy as np
+
 Ctx = Mapping[str, Any]
 Fn = Callable[[Ctx], Any]
 
@@ -180,3 +182,89 @@ def compile_expr(
     constants: Mapping[str, Any] | None = None,
 ) -> Fn:
     return Compiler(variables, constants).compile(source)
+
+
+# ---------------------------------------------------------------------------- vectorised form
+VFn = Callable[[Mapping[str, Any]], Any]
+
+_VFUNCS: dict[str, Callable[..., Any]] = {
+    "yuan": lambda x: np.rint(np.asarray(x) * 100).astype(np.int64),
+    "hours": lambda x: np.asarray(x, dtype=float),
+    "minutes": lambda x: np.asarray(x, dtype=float) / 60.0,
+    "min": np.minimum,
+    "max": np.maximum,
+    "abs": np.abs,
+}
+
+
+class VectorCompiler(Compiler):
+    """The same language over columns (name → numpy array): one call evaluates every row.
+
+    Used by the backtest; semantics match the scalar form (``and``/``or`` become element-wise).
+    """
+
+    def _c(self, node: ast.AST) -> Fn:  # noqa: C901
+        if isinstance(node, ast.BoolOp):
+            parts = [self._c(v) for v in node.values]
+            op = np.logical_and if isinstance(node.op, ast.And) else np.logical_or
+
+            def boolop(cols: Ctx) -> Any:
+                out = parts[0](cols)
+                for p in parts[1:]:
+                    out = op(out, p(cols))
+                return out
+
+            return boolop
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self._c(node.operand)
+            return lambda cols: np.logical_not(inner(cols))
+        if isinstance(node, ast.IfExp):
+            test, body, other = self._c(node.test), self._c(node.body), self._c(node.orelse)
+            return lambda cols: np.where(test(cols), body(cols), other(cols))
+        if isinstance(node, ast.Compare):
+            first = self._c(node.left)
+            pairs = []
+            for op, comp in zip(node.ops, node.comparators, strict=True):
+                if isinstance(op, ast.In | ast.NotIn):
+                    if not isinstance(comp, ast.List | ast.Tuple | ast.Set):
+                        raise ExprError("'in' needs a literal list")
+                    values = [e.value for e in comp.elts if isinstance(e, ast.Constant)]
+                    neg = isinstance(op, ast.NotIn)
+                    pairs.append(
+                        (lambda a, _v, vals=values, n=neg: np.isin(a, vals, invert=n), None)
+                    )
+                    continue
+                f = _CMP.get(type(op))
+                if f is None:
+                    raise ExprError(f"comparison {type(op).__name__} not allowed")
+                pairs.append((f, self._c(comp)))
+
+            def compare(cols: Ctx) -> Any:
+                left = first(cols)
+                out = None
+                for f, right in pairs:
+                    r = right(cols) if right is not None else None
+                    res = f(left, r)
+                    out = res if out is None else np.logical_and(out, res)
+                    left = r
+                return out
+
+            return compare
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in _VFUNCS or node.keywords:
+                raise ExprError(f"call not allowed: {ast.unparse(node)}")
+            if all(isinstance(a, ast.Constant) for a in node.args):
+                v = FUNCTIONS[node.func.id](*(a.value for a in node.args))  # type: ignore[attr-defined]
+                return lambda cols: v
+            fn = _VFUNCS[node.func.id]
+            args = [self._c(a) for a in node.args]
+            return lambda cols: fn(*(a(cols) for a in args))
+        return super()._c(node)
+
+
+def compile_vector(
+    source: str,
+    variables: Mapping[str, object] | None = None,
+    constants: Mapping[str, Any] | None = None,
+) -> Fn:
+    return VectorCompiler(variables, constants).compile(source)

@@ -1,7 +1,7 @@
 """Append-only decision log: one JSON line per decision, written in batches by a background thread.
 
-The hot path only puts a dict on a queue; a writer thread serialises and appends every
-``flush_interval`` seconds or ``batch`` records, so disk I/O never sits inside a check. Each process
+The hot path only appends a dict to a deque; a writer thread serialises and appends every
+``flush_interval`` seconds, so neither disk I/O nor serialisation sits inside a check. Each process
 writes its own file (``decisions-<day>-<pid>.jsonl``), so several workers never interleave lines.
 Inputs are logged as keyed-hash prefixes only.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import threading
+from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,24 +19,33 @@ from typing import Any
 
 
 class DecisionLog:
-    def __init__(self, directory: Path, flush_interval: float = 0.2, batch: int = 2000) -> None:
+    """Batched JSONL writer. ``write`` is a lock-free ``deque.append``: the writer thread is never
+    woken per record (waking it costs a GIL hand-off on every check); it wakes on its own every
+    ``flush_interval`` seconds, or when :meth:`flush` asks."""
+
+    def __init__(self, directory: Path, flush_interval: float = 0.2) -> None:
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.flush_interval = flush_interval
-        self.batch = batch
-        self._q: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._buf: deque[dict[str, Any]] = deque()
+        self._wake = threading.Event()
+        self._done = threading.Event()
+        self._stop = False
         self._thread = threading.Thread(target=self._run, name="decision-log", daemon=True)
         self._thread.start()
 
     def write(self, record: dict[str, Any]) -> None:
-        self._q.put(record)
+        self._buf.append(record)
 
     def path_for(self, when: datetime) -> Path:
         return self.dir / f"decisions-{when:%Y%m%d}-{os.getpid()}.jsonl"
 
-    def _append(self, records: list[dict[str, Any]]) -> None:
-        if not records:
+    def _drain(self) -> None:
+        buf = self._buf
+        n = len(buf)
+        if not n:
             return
+        records = [buf.popleft() for _ in range(n)]
         lines = "".join(
             json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records
         )
@@ -45,38 +54,24 @@ class DecisionLog:
 
     def _run(self) -> None:
         while True:
-            try:
-                item = self._q.get(timeout=self.flush_interval)
-            except queue.Empty:
-                continue
-            records: list[dict[str, Any]] = []
-            while True:
-                if item is None:
-                    self._append(records)
-                    return
-                if isinstance(item, threading.Event):
-                    self._append(records)
-                    records = []
-                    item.set()
-                else:
-                    records.append(item)
-                if len(records) >= self.batch:
-                    break
-                try:
-                    item = self._q.get_nowait()
-                except queue.Empty:
-                    break
-            self._append(records)
+            self._wake.wait(self.flush_interval)
+            self._wake.clear()
+            self._drain()
+            self._done.set()
+            if self._stop:
+                return
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until everything queued so far is on disk (tests, shutdown)."""
-        barrier = threading.Event()
-        self._q.put(barrier)
-        return barrier.wait(timeout)
+        """Write everything logged so far now (tests, shutdown)."""
+        self._done.clear()
+        self._wake.set()
+        return self._done.wait(timeout)
 
     def close(self) -> None:
-        self._q.put(None)
+        self._stop = True
+        self._wake.set()
         self._thread.join(timeout=5)
+        self._drain()
 
 
 def read_decisions(directory: Path) -> Iterator[dict[str, Any]]:

@@ -127,6 +127,22 @@ class RuleSet:
     def label(self) -> str:
         return f"{self.name}-{self.version}"
 
+    def evaluate_columns(self, cols: Mapping[str, Any], n: int) -> tuple[Any, Any]:
+        """Vectorised: (outcome rank per row, bool matrix rules × rows of which rules fired)."""
+        import numpy as np
+
+        from fanzha.decide.expr import VectorCompiler
+
+        masks = np.zeros((len(self.rules), n), dtype=bool)
+        for k, rule in enumerate(self.rules):
+            test = VectorCompiler(PAYMENT_VARIABLES, CONSTANTS).compile(rule.when)
+            masks[k] = np.broadcast_to(np.asarray(test(cols), dtype=bool), (n,))
+        ranks = np.array([r.outcome.rank for r in self.rules], dtype=np.int8)
+        rank = np.zeros(n, dtype=np.int8)
+        for k in range(len(self.rules)):
+            rank = np.where(masks[k], np.maximum(rank, ranks[k]), rank)
+        return rank, masks
+
     def evaluate(self, ctx: Mapping[str, Any]) -> Decision:
         best = Outcome.ALLOW
         fired: list[Rule] = []

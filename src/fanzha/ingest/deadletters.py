@@ -6,7 +6,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.store.tables.ingest import DeadLetter
@@ -42,28 +42,28 @@ def store(
                 )
             )
         )
-    added = 0
+    new = []
     for fp, (row, raw, errs) in zip(fps, rejects, strict=True):
         if fp in existing:
             continue
         existing.add(fp)
-        session.add(
-            DeadLetter(
-                batch_id=batch_id,
-                kind=kind,
-                source=source[:500],
-                source_org=source_org,
-                row_number=row,
-                raw=raw,
-                errors=errs,
-                fingerprint=fp,
-                status=OPEN,
-                created_at=now,
-            )
+        new.append(
+            {
+                "batch_id": batch_id,
+                "kind": kind,
+                "source": source[:500],
+                "source_org": source_org,
+                "row_number": row,
+                "raw": raw,
+                "errors": errs,
+                "fingerprint": fp,
+                "status": OPEN,
+                "created_at": now,
+            }
         )
-        added += 1
-    session.flush()
-    return added
+    if new:
+        session.execute(insert(DeadLetter), new)
+    return len(new)
 
 
 def query(

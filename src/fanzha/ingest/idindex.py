@@ -50,10 +50,18 @@ class IdIndex:
         try:
             out = self.con.sql(
                 "SELECT i.* FROM _incoming i ANTI JOIN _seen s "
-                "ON i.source_org = s.source_org AND i.event_id = s.event_id "
-                "QUALIFY row_number() OVER (PARTITION BY i.source_org, i.event_id "
-                "ORDER BY i._row) = 1 ORDER BY i._row"
+                "ON i.source_org = s.source_org AND i.event_id = s.event_id"
             ).to_arrow_table()
+            self.con.register("_fresh", out)
+            distinct = self.con.sql(
+                "SELECT count(*) FROM (SELECT DISTINCT source_org, event_id FROM _fresh)"
+            ).fetchall()[0][0]
+            if distinct != out.num_rows:  # repeats inside the batch: keep the first occurrence
+                out = self.con.sql(
+                    "SELECT * FROM _fresh QUALIFY row_number() OVER "
+                    "(PARTITION BY source_org, event_id ORDER BY _row) = 1 ORDER BY _row"
+                ).to_arrow_table()
+            self.con.unregister("_fresh")
         finally:
             self.con.unregister("_incoming")
         return out

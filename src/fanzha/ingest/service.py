@@ -19,7 +19,7 @@ from fanzha.access.principal import PLATFORM_OPERATOR, Principal
 from fanzha.domain.events import arrow_schema, event_type
 from fanzha.ingest import deadletters, readers
 from fanzha.ingest.idindex import IdIndex, kind_lock
-from fanzha.ingest.normalise import normalise_identifiers
+from fanzha.ingest.normalise import NormCache, normalise_identifiers
 from fanzha.ingest.validate import plan_columns, validate_batch
 from fanzha.settings import get_settings
 from fanzha.store.db import session_scope
@@ -77,6 +77,7 @@ class Ingestor:
         write_dead_letters: bool = True,
         keep_row_outcomes: bool = False,
         now: datetime | None = None,
+        threads: int | None = None,
     ) -> None:
         event_type(kind)
         self.kind = kind
@@ -86,9 +87,10 @@ class Ingestor:
         self.write_dead_letters = write_dead_letters
         self.keep = keep_row_outcomes
         self.now = now or datetime.now(UTC)
-        self.con = duckdb.connect()
+        self.con = duckdb.connect(config={"threads": threads} if threads else {})
         self.con.execute("SET TimeZone='UTC'")
         self.index: IdIndex | None = None
+        self.norm_cache = NormCache()
 
     def __enter__(self) -> Ingestor:
         self._lock = kind_lock(self.lake, self.kind)
@@ -132,7 +134,7 @@ class Ingestor:
         rejects += list(
             zip(checked.rejected_rows, checked.rejected_raw, checked.rejected_errors, strict=True)
         )
-        accepted, reasons = normalise_identifiers(self.kind, checked.accepted)
+        accepted, reasons = normalise_identifiers(self.kind, checked.accepted, self.norm_cache)
         if reasons:
             bad_mask = None
             for col in reasons.values():
@@ -207,10 +209,11 @@ def ingest_files(
     progress: Progress | None = None,
     now: datetime | None = None,
     lake: EventLake | None = None,
+    threads: int | None = None,
 ) -> IngestReport:
     """Ingest files of one kind. ``org`` fills ``source_org`` where the file has none."""
     now = now or datetime.now(UTC)
-    with Ingestor(kind, lake=lake, tz=tz, now=now) as ing:
+    with Ingestor(kind, lake=lake, tz=tz, now=now, threads=threads) as ing:
         for path in paths:
             path = Path(path)
             ing.report.sources.append(str(path))
@@ -331,6 +334,3 @@ def replay(
         )
     return out
 
-
-def arrow_kind_schema(kind: str) -> pa.Schema:
-    return arrow_schema(kind)

@@ -16,8 +16,6 @@ import pyarrow as pa
 from fanzha.domain.events import arrow_schema
 from fanzha.ingest.fields import ALIASES, YUAN_COLUMNS, FieldSpec, field_specs
 
-FULLWIDTH = "０１２３４５６７８９．－＋：／　，"
-HALFWIDTH = "0123456789.-+:/ ,"
 MAX_STR = 512
 VALUE = "⟨v⟩"  # stands for the typed value inside error expressions
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -64,11 +62,24 @@ def _lit(s: str) -> str:
 
 
 def _clean(expr: str) -> str:
-    """Trimmed text with full-width digits/punctuation folded; '' → NULL."""
-    return (
-        f"NULLIF(trim(translate(CAST({expr} AS VARCHAR), {_lit(FULLWIDTH)}, {_lit(HALFWIDTH)}), "
-        f"' \t\r\n'), '')"
-    )
+    """Trimmed text; '' → NULL. Full-width characters were folded before (:func:`fold_width`)."""
+    return f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')"
+
+
+def fold_width(raw: pa.Table, columns: list[str]) -> pa.Table:
+    """NFKC-fold the given text columns (full-width digits, punctuation, ideographic space →
+    ASCII), only when a column holds any non-ASCII text at all. Vectorised (Arrow)."""
+    import pyarrow.compute as pc
+
+    for name in columns:
+        col = raw[name]
+        if not pa.types.is_string(col.type):
+            continue
+        if pc.all(pc.string_is_ascii(col)).as_py() in (True, None):
+            continue
+        folded = pc.utf8_trim(pc.utf8_normalize(col, "NFKC"), " \t\r\n")
+        raw = raw.set_column(raw.schema.get_field_index(name), name, folded)
+    return raw
 
 
 def _time_expr(col: str, typ: pa.DataType, tz: str) -> tuple[str, str]:
@@ -126,7 +137,7 @@ def _field_sql(
         assert typ is not None
         v, e = _time_expr(src, typ, tz)
     elif spec.type == "int" and yuan_col is not None and col is None:
-        t = f"regexp_replace({_clean(_q(src))}, '[¥￥,\\s元]|RMB|CNY', '', 'gi')"
+        t = f"regexp_replace({_clean(_q(src))}, '[¥,\\s元]|RMB|CNY', '', 'gi')"
         ok = f"regexp_full_match({t}, '[+-]?\\d{{1,15}}(\\.\\d{{1,2}})?')"
         v = f"CASE WHEN {ok} THEN CAST(round(CAST({t} AS DECIMAL(18,2)) * 100) AS BIGINT) END"
         e = (
@@ -137,14 +148,19 @@ def _field_sql(
         if typ is not None and pa.types.is_integer(typ):
             v, e = f"CAST({_q(src)} AS BIGINT)", "NULL"
         else:
-            t = f"regexp_replace({_clean(_q(src))}, '[,\\s]', '', 'g')"
-            v = f"CASE WHEN regexp_full_match({t}, '[+-]?\\d{{1,18}}') THEN CAST({t} AS BIGINT) END"
+            t0 = _clean(_q(src))
+            t = f"regexp_replace({t0}, '[,\\s]', '', 'g')"
+            v = (
+                f"CASE WHEN regexp_full_match({t0}, '\\d{{1,18}}') THEN CAST({t0} AS BIGINT) "
+                f"WHEN regexp_full_match({t}, '[+-]?\\d{{1,18}}') THEN CAST({t} AS BIGINT) END"
+            )
             e = f"CASE WHEN {t} IS NOT NULL AND ⟨v⟩ IS NULL THEN '不是整数 (not an integer)' END"
     elif spec.type == "enum":
         t = f"lower({_clean(_q(src))})"
-        allowed = ", ".join(_lit(x) for x in spec.enum_values)
+        # Matching ignores case; the stored value is the canonical spelling (e.g. class "II").
+        canonical = " ".join(f"WHEN {_lit(x.lower())} THEN {_lit(x)}" for x in spec.enum_values)
         default = "NULL" if spec.default is None else _lit(str(spec.default))
-        v = f"CASE WHEN {t} IS NULL THEN {default} WHEN {t} IN ({allowed}) THEN {t} END"
+        v = f"CASE WHEN {t} IS NULL THEN {default} ELSE (CASE {t} {canonical} END) END"
         e = (
             f"CASE WHEN {t} IS NOT NULL AND ⟨v⟩ IS NULL THEN "
             f"{_lit('取值不在允许范围 (allowed: ' + ', '.join(spec.enum_values) + ')')} END"
@@ -181,8 +197,11 @@ def validate_batch(
     ``source_org`` is rejected. ``default_org``: fills ``source_org`` where the file has none.
     """
     direct, yuan, _ignored = plan_columns(kind, raw.column_names)
-    types = {n: raw.schema.field(n).type for n in raw.column_names}
     specs = field_specs(kind)
+    parsed = [direct[s.name] for s in specs if s.type != "str" and s.name in direct]
+    original = raw
+    raw = fold_width(raw, parsed + list(yuan.values()))
+    types = {n: raw.schema.field(n).type for n in raw.column_names}
     values: list[str] = []
     outs: list[str] = []
     errors: list[str] = []
@@ -214,7 +233,7 @@ def validate_batch(
         con.unregister("_raw_batch")
     labels = {f: c for f, c in yuan.items() if f not in direct}
     both = {f: (direct[f], c) for f, c in yuan.items() if f in direct}
-    return _split(kind, raw, out, specs, labels, both)
+    return _split(kind, original, out, specs, labels, both)
 
 
 def _split(

@@ -31,6 +31,10 @@ Model
 * Per victim: ``held + cashed_out + left_data + untraced == seeded`` exactly, in fen. A seed
   transfer sent from an account that already holds other victims' money carries those first (per
   the rule); the seed victim is then attributed only the rest and the difference is untraced.
+
+Engines: the sweep runs compiled with numba (:mod:`fanzha.intercept._kernel`) for
+``taint_first``/``fifo``/``lifo``; ``proportional`` and ``engine="python"`` use the pure-Python
+:class:`_Sweep`, which is the reference the property tests compare the compiled sweep against.
 """
 
 from __future__ import annotations
@@ -38,10 +42,11 @@ from __future__ import annotations
 import heapq
 import threading
 from collections import deque
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 import pyarrow as pa
@@ -189,7 +194,7 @@ class TransferIndex:
 
     def account_names(self, idx: np.ndarray) -> pa.Array:
         if self._accounts is None:
-            return pa.array([str(i) for i in idx.tolist()], pa.string())
+            return pa.array(np.asarray(idx, dtype=np.int64)).cast(pa.string())
         acc = self._accounts if isinstance(self._accounts, pa.Array) else pa.array(self._accounts)
         return acc.take(pa.array(idx, pa.int64()))
 
@@ -229,7 +234,7 @@ class TransferIndex:
     def event_id_array(self, ranks: np.ndarray) -> pa.Array:
         rows = self.row[ranks]
         if self._event_ids is None:
-            return pa.array([str(r) for r in rows.tolist()], pa.string())
+            return pa.array(rows.astype(np.int64)).cast(pa.string())
         ids = self._event_ids
         if not isinstance(ids, pa.Array | pa.ChunkedArray):
             ids = pa.array(list(ids), pa.string())
@@ -304,22 +309,39 @@ class Seed:
     time: datetime | None = None
 
 
-@dataclass
 class TraceResult:
     """Output of :func:`trace`.
 
     ``flows``: 涉案资金流向表 — one row per (transfer, victim, hop): hop, from_account, to_account,
     event_time, event_id, victim_id, amount_fen, terminal ("" onward, cash_out, left_data,
     beyond_hop_limit). ``holdings``: where victims' money still sits (account, victim_id,
-    amount_fen, min_hop, last_in_time). ``victims``: per-victim totals in fen.
+    amount_fen, min_hop, last_in_time). ``victims``: per-victim totals in fen. The two big
+    tables are built from the sweep's arrays on first access.
     """
 
-    flows: pa.Table
-    holdings: pa.Table
-    victims: pa.Table
-    rule: Rule
-    max_hops: int
-    unmatched_seeds: list[Seed] = field(default_factory=list)
+    def __init__(
+        self,
+        victims: pa.Table,
+        rule: Rule,
+        max_hops: int,
+        unmatched_seeds: list[Seed],
+        build_flows: Callable[[], pa.Table],
+        build_holdings: Callable[[], pa.Table],
+    ) -> None:
+        self.victims = victims
+        self.rule = rule
+        self.max_hops = max_hops
+        self.unmatched_seeds = unmatched_seeds
+        self._build_flows = build_flows
+        self._build_holdings = build_holdings
+
+    @cached_property
+    def flows(self) -> pa.Table:
+        return self._build_flows()
+
+    @cached_property
+    def holdings(self) -> pa.Table:
+        return self._build_holdings()
 
     def totals(self) -> dict[str, int]:
         out = {}
@@ -734,6 +756,20 @@ def trace(
     )  # fmt: skip
 
 
+def _group(keys: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sort order over ``keys`` (first key most significant) and the start of each group."""
+    n = len(keys[0])
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    order = np.lexsort(keys[::-1])
+    change = np.zeros(n, dtype=bool)
+    change[0] = True
+    for k in keys:
+        ks = k[order]
+        change[1:] |= ks[1:] != ks[:-1]
+    return order, np.flatnonzero(change)
+
+
 def _result(
     ix: TransferIndex,
     flow_rows: np.ndarray,
@@ -749,73 +785,8 @@ def _result(
     max_hops: int,
 ) -> TraceResult:
     vid = pa.array(victim_ids, pa.string())
-    ts = pa.timestamp("us", tz="UTC")
-    # flows, aggregated per (rank, victim, hop, terminal)
-    f = pa.table(
-        {
-            "rank": pa.array(flow_rows[:, 0], pa.int64()),
-            "victim": pa.array(flow_rows[:, 1], pa.int64()),
-            "hop": pa.array(flow_rows[:, 2], pa.int64()),
-            "terminal": pa.array(flow_rows[:, 4], pa.int64()),
-            "to": pa.array(flow_rows[:, 5], pa.int64()),
-            "amount_fen": pa.array(flow_rows[:, 3], pa.int64()),
-        }
-    )
-    f = f.group_by(["rank", "victim", "hop", "terminal", "to"], use_threads=False).aggregate(
-        [("amount_fen", "sum")]
-    )
-    f = f.sort_by([("rank", "ascending"), ("hop", "ascending"), ("victim", "ascending")])
-    rank = f["rank"].to_numpy()
-    is_tr = rank >= 0
-    safe = np.where(is_tr, rank, 0)
-    dep_idx = np.where(is_tr, 0, -rank - 1)
-    dep_time = np.asarray([d[4] for d in deposits] + [0], dtype=np.int64)
-    time_us = np.where(is_tr, ix.time[safe] if ix.n else 0, dep_time[dep_idx])
-    from_acc = ix.account_names(ix.payer[safe]) if ix.n else pa.nulls(len(rank), pa.string())
-    from_acc = pc.if_else(pa.array(is_tr), from_acc, pa.nulls(len(rank), pa.string()))
-    ev = ix.event_id_array(safe) if ix.n else pa.nulls(len(rank), pa.string())
-    ev = pc.if_else(pa.array(is_tr), ev, pa.nulls(len(rank), pa.string()))
-    flows = pa.table(
-        {
-            "hop": f["hop"],
-            "from_account": from_acc,
-            "to_account": ix.account_names(f["to"].to_numpy()),
-            "event_time": pa.array(time_us, pa.int64()).cast(ts),
-            "event_id": ev,
-            "victim_id": vid.take(f["victim"]),
-            "amount_fen": f["amount_fen_sum"],
-            "terminal": pa.array(_TERMINALS, pa.string()).take(f["terminal"]),
-        }
-    )
-    # holdings per (account, victim): fen summed, the lowest hop, the last tainted arrival
-    h = pa.table(
-        {
-            "acct": pa.array(hold_rows[:, 0], pa.int64()),
-            "victim": pa.array(hold_rows[:, 1], pa.int64()),
-            "amount_fen": pa.array(hold_rows[:, 2], pa.int64()),
-            "hop": pa.array(hold_rows[:, 3], pa.int64()),
-            "last": pa.array(hold_rows[:, 4], pa.int64()),
-        }
-    )
-    h = h.group_by(["acct", "victim"], use_threads=False).aggregate(
-        [("amount_fen", "sum"), ("hop", "min"), ("last", "max")]
-    )
-    holdings = pa.table(
-        {
-            "account": ix.account_names(h["acct"].to_numpy()),
-            "victim_id": vid.take(h["victim"]),
-            "amount_fen": h["amount_fen_sum"],
-            "min_hop": h["hop_min"],
-            "last_in_time": h["last_max"].cast(ts),
-        }
-    ).sort_by([("account", "ascending"), ("victim_id", "ascending")])
-    held = (
-        np.bincount(hold_rows[:, 1], weights=hold_rows[:, 2], minlength=len(victim_ids)).astype(
-            np.int64
-        )
-        if len(hold_rows)
-        else np.zeros(len(victim_ids), dtype=np.int64)
-    )
+    held = np.zeros(len(victim_ids), dtype=np.int64)
+    np.add.at(held, hold_rows[:, 1], hold_rows[:, 2])
     victims = pa.table(
         {
             "victim_id": vid,
@@ -826,4 +797,77 @@ def _result(
             "untraced": pa.array(untraced, pa.int64()),
         }
     )
-    return TraceResult(flows, holdings, victims, rule, max_hops, unmatched)
+    return TraceResult(
+        victims,
+        rule,
+        max_hops,
+        unmatched,
+        lambda: _flows_table(ix, flow_rows, deposits, vid),
+        lambda: _holdings_table(ix, hold_rows, vid),
+    )
+
+
+def _flows_table(
+    ix: TransferIndex,
+    flow_rows: np.ndarray,
+    deposits: list[tuple[int, int, int, int, int]],
+    vid: pa.Array,
+) -> pa.Table:
+    ts = pa.timestamp("us", tz="UTC")
+    # flows, summed per (rank, hop, victim, terminal, to); sorted by rank (time), hop, victim
+    cols = [flow_rows[:, c] for c in (0, 2, 1, 4, 5)]
+    order, starts = _group(cols)
+    fen = np.add.reduceat(flow_rows[order, 3], starts) if len(starts) else np.zeros(0, np.int64)
+    first = order[starts]
+    rank, hop, victim, term, to = (c[first] for c in cols)
+    is_tr = rank >= 0
+    safe = np.where(is_tr, rank, 0)
+    dep_time = np.asarray([d[4] for d in deposits] + [0], dtype=np.int64)
+    dep_idx = np.where(is_tr, 0, -rank - 1)
+    time_us = np.where(is_tr, ix.time[safe] if ix.n else 0, dep_time[dep_idx])
+    n_rows = len(rank)
+    no_str = pa.nulls(n_rows, pa.string())
+    mask = pa.array(~is_tr)
+    from_acc = ix.account_names(ix.payer[safe]) if ix.n else no_str
+    ev = ix.event_id_array(safe) if ix.n else no_str
+    if n_rows and not is_tr.all():
+        from_acc = pc.if_else(mask, no_str, from_acc)
+        ev = pc.if_else(mask, no_str, ev)
+    return pa.table(
+        {
+            "hop": pa.array(hop, pa.int64()),
+            "from_account": from_acc,
+            "to_account": ix.account_names(to),
+            "event_time": pa.array(time_us, pa.int64()).cast(ts),
+            "event_id": ev,
+            "victim_id": vid.take(pa.array(victim, pa.int64())),
+            "amount_fen": pa.array(fen, pa.int64()),
+            "terminal": pa.array(_TERMINALS, pa.string()).take(pa.array(term, pa.int64())),
+        }
+    )
+
+
+def _holdings_table(ix: TransferIndex, hold_rows: np.ndarray, vid: pa.Array) -> pa.Table:
+    """Holdings per (account, victim): fen summed, the lowest hop, the last tainted arrival."""
+    ts = pa.timestamp("us", tz="UTC")
+    order, starts = _group([hold_rows[:, 0], hold_rows[:, 1]])
+    if len(starts):
+        h_fen = np.add.reduceat(hold_rows[order, 2], starts)
+        h_hop = np.minimum.reduceat(hold_rows[order, 3], starts)
+        h_last = np.maximum.reduceat(hold_rows[order, 4], starts)
+    else:
+        h_fen = h_hop = h_last = np.zeros(0, dtype=np.int64)
+    h_acc = hold_rows[order[starts], 0]
+    h_vic = hold_rows[order[starts], 1]
+    holdings = pa.table(
+        {
+            "account": ix.account_names(h_acc),
+            "victim_id": vid.take(pa.array(h_vic, pa.int64())),
+            "amount_fen": pa.array(h_fen, pa.int64()),
+            "min_hop": pa.array(h_hop, pa.int64()),
+            "last_in_time": pa.array(h_last, pa.int64()).cast(ts),
+        }
+    )
+    if holdings.num_rows > 1:
+        holdings = holdings.sort_by([("account", "ascending"), ("victim_id", "ascending")])
+    return holdings

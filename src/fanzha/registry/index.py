@@ -65,8 +65,12 @@ def unpack(info: int) -> IndexHit:
 
 class MemoryIndex:
     def __init__(self, keys: np.ndarray | None = None, info: np.ndarray | None = None) -> None:
-        self.keys = keys if keys is not None else np.empty(0, dtype=np.int64)
-        self.info = info if info is not None else np.empty(0, dtype=np.uint16)
+        # one tuple, swapped atomically by compact(), so a concurrent reader never pairs new keys
+        # with old info
+        self._arrays: tuple[np.ndarray, np.ndarray] = (
+            keys if keys is not None else np.empty(0, dtype=np.int64),
+            info if info is not None else np.empty(0, dtype=np.uint16),
+        )
         # prefix -> packed info, or -1 for a removal that shadows the base arrays
         self._overlay: dict[int, int] = {}
 
@@ -82,21 +86,32 @@ class MemoryIndex:
             keys, info = keys[keep], info[keep]
         return cls(np.ascontiguousarray(keys), np.ascontiguousarray(info))
 
+    @property
+    def keys(self) -> np.ndarray:
+        return self._arrays[0]
+
+    @property
+    def info(self) -> np.ndarray:
+        return self._arrays[1]
+
     def __len__(self) -> int:
-        removed = sum(1 for v in self._overlay.values() if v < 0)
-        return len(self.keys) + len(self._overlay) - 2 * removed
+        n = len(self.keys)
+        for prefix, v in list(self._overlay.items()):
+            in_base = self._base(prefix) >= 0
+            n += (v >= 0 and not in_base) - (v < 0 and in_base)
+        return n
 
     @property
     def nbytes(self) -> int:
         return int(self.keys.nbytes + self.info.nbytes) + 100 * len(self._overlay)
 
     def _base(self, prefix: int) -> int:
-        keys = self.keys
+        keys, info = self._arrays
         if len(keys) == 0:
             return -1
         i = int(keys.searchsorted(prefix))
         if i < len(keys) and keys[i] == prefix:
-            return int(self.info[i])
+            return int(info[i])
         return -1
 
     def get_prefix(self, prefix: int) -> IndexHit | None:
@@ -115,10 +130,11 @@ class MemoryIndex:
         """Vectorised: packed info for each prefix, -1 where absent (overlay applied)."""
         prefixes = np.asarray(prefixes, dtype=np.int64)
         out = np.full(len(prefixes), -1, dtype=np.int32)
-        if len(self.keys):
-            idx = np.minimum(self.keys.searchsorted(prefixes), len(self.keys) - 1)
-            found = self.keys[idx] == prefixes
-            out[found] = self.info[idx[found]]
+        keys, info = self._arrays
+        if len(keys):
+            idx = np.minimum(keys.searchsorted(prefixes), len(keys) - 1)
+            found = keys[idx] == prefixes
+            out[found] = info[idx[found]]
         for i, p in enumerate(prefixes.tolist()) if self._overlay else ():
             v = self._overlay.get(p)
             if v is not None:
@@ -149,7 +165,7 @@ class MemoryIndex:
         info = np.concatenate([self.info[base_keep], ov_vals[add].astype(np.uint16)])
         self._overlay.clear()
         built = MemoryIndex.build(keys, info)
-        self.keys, self.info = built.keys, built.info
+        self._arrays = built._arrays
 
     def save(self, directory: Path) -> None:
         self.compact()

@@ -140,29 +140,26 @@ def _dedupe_world(w: World, rng: np.random.Generator) -> None:
     """Fraud rows were drawn after the population: re-draw the rare identifier collisions."""
     nm = w.numbers
     for _ in range(50):
-        key = nm["value"] + np.where(nm["foreign_prefix"] == "+", 10**15, 0)
-        _, first = np.unique(key, return_index=True)
-        if len(first) == len(key):
+        key = nm["value"] + np.where(nm["operator"] == 5, 10**15, 0)
+        dup = ids.dup_mask(key)
+        if not dup.any():
             break
-        dup = np.ones(len(key), dtype=bool)
-        dup[first] = False
         v = nm["value"][dup]
         nm["value"][dup] = v - v % 10**7 + rng.integers(0, 10**7, dup.sum())
     dv = w.devices
     for _ in range(50):
-        _, first = np.unique(dv["value"], return_index=True)
-        if len(first) == len(dv["value"]):
+        dup = ids.dup_mask(dv["value"])
+        if not dup.any():
             break
-        dup = np.ones(len(dv["value"]), dtype=bool)
-        dup[first] = False
         body = dv["value"][dup] // 10
         body = body - body % 10**6 + rng.integers(0, 10**6, dup.sum())
         dv["value"][dup] = body * 10 + ids.luhn_check_digit(body, 14)
     ac = w.accounts
-    key = ac["value"]
-    _, first = np.unique(np.char.add(ac["prefix"].astype(str), key.astype(str)), return_index=True)
-    if len(first) != len(key):
-        raise RuntimeError("account collision")
+    prefix = ac["prefix"]
+    for pre in ("", "wxp", "ATM"):
+        vals = ac["value"][prefix == pre]
+        if ids.dup_mask(vals).any():
+            raise RuntimeError("account collision")
 
 
 def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = None):

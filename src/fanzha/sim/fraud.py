@@ -113,6 +113,7 @@ class FraudState:
     entity_extra: list[dict] = field(default_factory=list)
     person_roles: dict[int, tuple[str, int]] = field(default_factory=dict)
     victims: set[int] = field(default_factory=set)
+    str_cache: dict = field(default_factory=dict)
     next_case: int = 0
 
 
@@ -442,12 +443,27 @@ class CasePlanner:
         self.new_id = ids_rng  # callable(kind) -> event_id
         self.end_us = world.start_us() + world.days * DAY_US
 
-    # -- helpers --
+    # -- helpers (Arrow scalar access is slow: cache the few identifiers cases touch) --
     def num(self, i: int) -> str:
-        return self.w.num_str[i].as_py()
+        c = self.s.str_cache
+        key = ("n", int(i))
+        if key not in c:
+            c[key] = self.w.num_str[int(i)].as_py()
+        return c[key]
 
     def acc(self, i: int) -> str:
-        return self.w.acc_str[i].as_py()
+        c = self.s.str_cache
+        key = ("a", int(i))
+        if key not in c:
+            c[key] = self.w.acc_str[int(i)].as_py()
+        return c[key]
+
+    def imei(self, i: int) -> str:
+        c = self.s.str_cache
+        key = ("d", int(i))
+        if key not in c:
+            c[key] = self.w.imei_str[int(i)].as_py()
+        return c[key]
 
     def emit(self, kind: str, row: dict, label: dict | None) -> str:
         eid = self.new_id(kind)
@@ -482,7 +498,7 @@ class CasePlanner:
             "caller_card_type": ["personal", "industry", "iot"][int(nm["card_type"][number])],
             "cell": cell,
             "city": city,
-            "imei": None if foreign or dev < 0 else w.imei_str[dev].as_py(),
+            "imei": None if foreign or dev < 0 else self.imei(dev),
         }
         eid = self.emit("call", row, label)
         if transcript:
@@ -515,7 +531,7 @@ class CasePlanner:
         dev = None
         place = None
         if owner >= 0:
-            dev = w.imei_str[int(w.primary_device[owner])].as_py() if channel != "atm" else None
+            dev = self.imei(int(w.primary_device[owner])) if channel != "atm" else None
             place = w.region.county_codes[int(w.people["county"][owner])]
         row = {
             "source_org": inst,
@@ -596,7 +612,7 @@ class CasePlanner:
             self.emit("app_install", {
                 "source_org": "MIIT-APPMON", "event_time": t, "number": self.num(vnum),
                 "app_id": app[0], "apk_sha256": app[2], "app_label": app[1],
-                "imei": w.imei_str[int(w.primary_device[victim])].as_py(),
+                "imei": self.imei(int(w.primary_device[victim])),
             }, {**vlab, "stage": "fake_app_install"})  # fmt: skip
         for _ in range(int(rng.integers(pb.groom_steps[0], pb.groom_steps[1] + 1))):
             t += int(rng.uniform(*pb.groom_gap_h) * HOUR_US)

@@ -59,6 +59,24 @@ def luhn_valid(number: str) -> bool:
     return total % 10 == 0
 
 
+def dup_mask(values: np.ndarray) -> np.ndarray:
+    """True for every occurrence of a value after its first (sort-based; fast for int64)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    dup = np.zeros(len(values), dtype=bool)
+    dup[order[1:]] = ordered[1:] == ordered[:-1]
+    return dup
+
+
+def pick(values: list[str], idx: np.ndarray) -> pa.Array:
+    """values[idx] as an Arrow string array (a C-level gather, no per-row Python)."""
+    return pa.array(values, pa.string()).take(pa.array(np.asarray(idx, dtype=np.int64)))
+
+
+def const(value: str, n: int) -> pa.Array:
+    return pick([value], np.zeros(n, dtype=np.int64))
+
+
 def to_str(values: np.ndarray) -> pa.Array:
     return pc.cast(pa.array(values, type=pa.int64()), pa.string())
 
@@ -75,17 +93,20 @@ def resident_ids(
     from a random permutation; duplicates are possible only beyond 500 people per county per day.
     """
     n = len(birth)
-    ymd = birth.astype("datetime64[D]").astype(str)
-    ymd_int = np.char.replace(ymd, "-", "").astype(np.int64)
+    d = birth.astype("datetime64[D]")
+    y = d.astype("datetime64[Y]")
+    m = d.astype("datetime64[M]")
+    year = y.astype(np.int64) + 1970
+    month = (m - y).astype(np.int64) + 1
+    day = (d - m).astype(np.int64) + 1
+    ymd_int = year * 10_000 + month * 100 + day
     seq = rng.integers(0, 500, size=n, dtype=np.int64) * 2 + np.where(male, 1, 0)
     body = county_codes.astype(np.int64) * 10**11 + ymd_int * 1000 + seq
     # de-duplicate bodies (rare): bump the sequence by 2 until unique
     for _ in range(50):
-        _, first, counts = np.unique(body, return_index=True, return_counts=True)
-        if (counts == 1).all():
+        dup = dup_mask(body)
+        if not dup.any():
             break
-        dup = np.ones(n, dtype=bool)
-        dup[first] = False
         body[dup] = body[dup] - (body[dup] % 1000) + ((body[dup] % 1000 + 2) % 1000)
     check = resident_id_check(body)
     return pc.binary_join_element_wise(to_str(body), pa.array(check), "")
@@ -126,11 +147,9 @@ def phone_numbers(operator_idx: np.ndarray, rng: np.random.Generator) -> np.ndar
 
 def _unique_fix(values: np.ndarray, rng: np.random.Generator, span: int) -> np.ndarray:
     for _ in range(100):
-        _, first = np.unique(values, return_index=True)
-        if len(first) == len(values):
+        dup = dup_mask(values)
+        if not dup.any():
             return values
-        dup = np.ones(len(values), dtype=bool)
-        dup[first] = False
         values[dup] = values[dup] - values[dup] % span + rng.integers(0, span, dup.sum())
     return values
 
@@ -171,10 +190,8 @@ def card_numbers(bank_idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         m = width == w
         out[m] = body[m] * 10 + luhn_check_digit(body[m], int(w))
     # duplicates are astronomically rare at these spans; keep the first, re-draw the rest
-    _, first = np.unique(out, return_index=True)
-    if len(first) != n:
-        dup = np.ones(n, dtype=bool)
-        dup[first] = False
+    dup = dup_mask(out)
+    if dup.any():
         out[dup] = card_numbers(bank_idx[dup], rng)
     return out
 

@@ -176,17 +176,15 @@ def calls(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
     cell = np.array(w.region.county_codes, dtype=np.int64)[county] * 10_000 + rng.integers(
         0, 400, len(src)
     )
-    org = np.array([ids.OPERATOR_ORG[o] for o in ids.OPERATORS])[w.numbers["operator"][caller]]
+    org = ids.pick(_ORGS, w.numbers["operator"][caller])
     return {
-        "source_org": pa.array(org),
+        "source_org": org,
         "event_time": t,
         "caller": w.num_str.take(caller),
         "callee": w.num_str.take(callee),
         "duration_s": dur,
-        "direction": pa.array(np.full(len(src), "outgoing")),
-        "caller_card_type": pa.array(
-            np.array(["personal", "industry", "iot"])[w.numbers["card_type"][caller]]
-        ),
+        "direction": ids.const("outgoing", len(src)),
+        "caller_card_type": ids.pick(_CARD_TYPES, w.numbers["card_type"][caller]),
         "cell": ids.to_str(cell),
         "city": w.city_str.take(county.astype(np.int64)),
         "imei": w.imei_str.take(w.numbers["device"][caller]),
@@ -227,14 +225,13 @@ def sms(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
     ctype = np.concatenate(
         [np.zeros(len(s), dtype=np.int8), np.ones(len(rn) + len(rm), dtype=np.int8)]
     )
-    org = np.array([ids.OPERATOR_ORG[o] for o in ids.OPERATORS])[w.numbers["operator"][recv]]
     return {
-        "source_org": pa.array(org),
+        "source_org": ids.pick(_ORGS, w.numbers["operator"][recv]),
         "event_time": t,
         "sender": sender,
         "receiver": w.num_str.take(recv),
         "content": content,
-        "sender_card_type": pa.array(np.array(["personal", "industry"])[ctype]),
+        "sender_card_type": ids.pick(_CARD_TYPES, ctype),
     }
 
 
@@ -315,26 +312,29 @@ def transfers(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> di
     return transfer_columns(w, payer_a, payee_a, amt_a, t_a, chan_a, rng, ctx.pools)
 
 
+_ORGS = [ids.OPERATOR_ORG[o] for o in ids.OPERATORS + ["foreign"]]
+_CARD_TYPES = ["personal", "industry", "iot"]
+_INSTITUTIONS = ids.BANK_CODES + list(ids.PAYMENT_INSTITUTIONS)
 CHANNELS = ["mobile_banking", "online_banking", "third_party", "atm", "counter", "merchant"]
 
 
 def transfer_columns(w, payer, payee, amt, t, chan, rng, pools) -> dict:
-    inst = np.array(ids.BANK_CODES + ["ALIPAY", "TENPAY"])[w.accounts["institution"][payer]]
+    inst = ids.pick(_INSTITUTIONS, w.accounts["institution"][payer])
     owner = w.accounts["owner"][payer]
     dev = np.where(owner >= 0, w.primary_device[np.maximum(owner, 0)], 0)
     has_dev = (owner >= 0) & (chan != 3)
     county = np.where(owner >= 0, w.people["county"][np.maximum(owner, 0)], 0)
-    serial = np.char.add(
-        inst.astype(str), (t // 1000 % 10**10 * 100 + rng.integers(0, 100, len(t))).astype(str)
+    serial = pc.binary_join_element_wise(
+        inst, ids.to_str(t // 1000 % 10**10 * 100 + rng.integers(0, 100, len(t))), ""
     )
     return {
-        "source_org": pa.array(inst),
+        "source_org": inst,
         "event_time": t,
         "payer_account": w.acc_str.take(payer),
         "payee_account": w.acc_str.take(payee),
         "amount_fen": amt,
-        "channel": pa.array(np.array(CHANNELS)[chan]),
-        "serial_no": pa.array(serial),
+        "channel": ids.pick(CHANNELS, chan),
+        "serial_no": serial,
         "device_id": pc.if_else(
             pa.array(has_dev), w.imei_str.take(dev), pa.scalar(None, pa.string())
         ),
@@ -350,9 +350,8 @@ def url_visits(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> d
     c = rng.poisson(np.minimum(1.2 * ex, 8))
     s = np.repeat(np.arange(lo, hi), c)
     num = w.primary_number[s]
-    org = np.array([ids.OPERATOR_ORG[o] for o in ids.OPERATORS])[w.numbers["operator"][num]]
     return {
-        "source_org": pa.array(org),
+        "source_org": ids.pick(_ORGS, w.numbers["operator"][num]),
         "event_time": sample_times(rng, len(s), "social", ctx.day_us),
         "number": w.num_str.take(num),
         "url": p.urls.take(rng.choice(len(p.urls), len(s), p=p.url_weights)),
@@ -368,7 +367,7 @@ def app_installs(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) ->
     app = rng.integers(0, len(p.app_ids), len(s))
     num = w.primary_number[s]
     return {
-        "source_org": pa.array(np.full(len(s), "MIIT-APPMON")),
+        "source_org": ids.const("MIIT-APPMON", len(s)),
         "event_time": sample_times(rng, len(s), "social", ctx.day_us),
         "number": w.num_str.take(num),
         "app_id": p.app_ids.take(app),

@@ -9,6 +9,7 @@ falls behind and sends as fast as it can; the lag is reported.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ class StreamStats:
     batches: int = 0
     events: int = 0
     failed_batches: int = 0
+    rejected: int = 0  # rows the server refused (its IngestOut.rejected)
     max_lag_s: float = 0.0
     per_kind: dict[str, int] = field(default_factory=dict)
 
@@ -121,6 +123,8 @@ class Streamer:
         ok = r is not None and r.status_code < 300
         self.stats.batches += 1
         if ok:
+            with contextlib.suppress(ValueError, AttributeError):
+                self.stats.rejected += int(r.json().get("rejected", 0))
             self.stats.events += batch.num_rows
             self.stats.per_kind[kind] = self.stats.per_kind.get(kind, 0) + batch.num_rows
         else:

@@ -378,10 +378,9 @@ def compose_fraud_text(
 ) -> str:
     """One fraud message (or call transcript when ``spoken``) for a type and stage, with noise."""
     pools = FRAUD_POOLS[ftype][stage]
-    parts = [str(rng.choice(p)) for p in pools]
-    text = "".join(parts)
+    text = "".join(p[int(rng.integers(0, len(p)))] for p in pools)
     if spoken:
-        text = str(rng.choice(SPOKEN_FILLERS)) + text
+        text = SPOKEN_FILLERS[int(rng.integers(0, len(SPOKEN_FILLERS)))] + text
         extra = compose_fraud_text(ftype, stage, rng, **known) if rng.random() < 0.5 else ""
         text = text + ("……" + extra if extra else "")
     for a, b in _NOISE:

@@ -114,7 +114,11 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
             "person_id": _pick(w.pid_str, num_owner),
             "operator": pa.array(np.array(operators)[nm["operator"]]),
             "card_type": pa.array(np.array(CARD_TYPES)[nm["card_type"]]),
-            "issued_date": _date(nm["issued_day"], w.start),
+            "issued_date": pc.if_else(
+                pa.array(nm["operator"] == 5),
+                pa.scalar(None, pa.date32()),
+                _date(nm["issued_day"], w.start),
+            ),
             "imei": _pick(w.imei_str, nm["device"]),
             "gang_id": pa.array(nm["gang"]),
             "sim_source": pa.array(np.array(fraud.SIM_SOURCES)[nm["source"]]),

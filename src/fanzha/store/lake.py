@@ -88,7 +88,7 @@ class EventLake:
         con = con or duckdb.connect()
         sql = f"SELECT * FROM {self.relation_sql(kind, since, until)}"
         schema = arrow_schema(kind)
-        return con.sql(sql).fetch_arrow_table().select(schema.names).cast(schema)
+        return con.sql(sql).to_arrow_table().select(schema.names).cast(schema)
 
     def iter_batches(self, kind: str, batch_size: int = 1_000_000) -> Iterator[pa.RecordBatch]:
         for path in self.files(kind):

@@ -116,43 +116,53 @@ def pattern_rules(
 ) -> list[PatternHit]:
     """3006 分散转入集中转出, 3007 集中转入分散转出 over ``pattern_window_working_days`` working
     days (count ratio ≥ ``pattern_count_ratio``, amounts within ± ``pattern_amount_tolerance``) and
-    3008 连续多笔交易 (≥ ``burst_n`` transfers of one account within ``burst_window``)."""
+    3008 连续多笔交易 (≥ ``burst_n`` transfers of one account within ``burst_window``).
+    Vectorised: daily sums per account, then a rolling sum over consecutive working days."""
     legs = _legs(tx).reset_index(drop=True)
+    if legs.empty:
+        return []
     legs["wd"] = _working_day(legs["event_time"])
+    legs["in_n"] = (legs.d == 1).astype(int)
+    legs["out_n"] = (legs.d == -1).astype(int)
+    legs["in_f"] = legs.amount_fen.where(legs.d == 1, 0)
+    legs["out_f"] = legs.amount_fen.where(legs.d == -1, 0)
+    daily = legs.groupby(["account", "wd"], sort=False)[["in_n", "out_n", "in_f", "out_f"]].sum()
     n = limits.pattern_window_working_days
-    ratio = limits.pattern_count_ratio
-    tol = limits.pattern_amount_tolerance
+    acc = daily.copy()
+    for k in range(1, n):
+        shifted = daily.copy()
+        shifted.index = pd.MultiIndex.from_arrays(
+            [daily.index.get_level_values(0), daily.index.get_level_values(1) + k]
+        )
+        acc = acc.add(shifted.reindex(acc.index), fill_value=0)
+    ratio, tol = limits.pattern_count_ratio, limits.pattern_amount_tolerance
+    close = (acc.out_f - acc.in_f).abs() <= tol * np.maximum(acc.in_f, acc.out_f)
+    both = (acc.in_n > 0) & (acc.out_n > 0) & close
+    c3006 = both & (acc.in_n >= np.maximum(min_count, ratio * acc.out_n))
+    c3007 = both & (acc.out_n >= np.maximum(min_count, ratio * acc.in_n))
     hits: list[PatternHit] = []
-    for acct, a in legs.groupby("account", sort=False):
-        if len(a) < min_count + 1:
-            continue
-        wd = a["wd"].to_numpy()
-        d = a["d"].to_numpy()
-        amt = a["amount_fen"].to_numpy()
-        for end in np.unique(wd):
-            m = (wd > end - n) & (wd <= end)
-            i_n, o_n = int((m & (d == 1)).sum()), int((m & (d == -1)).sum())
-            i_f, o_f = int(amt[m & (d == 1)].sum()), int(amt[m & (d == -1)].sum())
-            if i_n == 0 or o_n == 0:
-                continue
-            close = abs(o_f - i_f) <= tol * max(i_f, o_f)
-            code = None
-            if close and i_n >= max(min_count, ratio * o_n):
-                code = "3006"
-            elif close and o_n >= max(min_count, ratio * i_n):
-                code = "3007"
-            if code:
-                sel = a[m]
-                hits.append(
-                    PatternHit(str(acct), code, sel.event_time.min(), sel.event_time.max(),
-                               i_n, o_n, i_f, o_f, tuple(sel.event_id.astype(str)))
-                )
-                break
-        t = hours_since_epoch(a["event_time"])
-        j = np.searchsorted(t, t + burst_window / pd.Timedelta(hours=1), side="right")
-        k = int(np.argmax(j - np.arange(len(t))))
-        if j[k] - k >= burst_n:
-            sel = a.iloc[k : j[k]]
+    legs_by = legs.set_index(["account", "wd"]).sort_index()
+    for code, mask in (("3006", c3006), ("3007", c3007)):
+        first = acc[mask].reset_index().drop_duplicates("account")
+        for r in first.itertuples(index=False):
+            sel = legs_by.loc[(r.account, slice(r.wd - n + 1, r.wd)), :]
+            hits.append(
+                PatternHit(str(r.account), code, sel.event_time.min(), sel.event_time.max(),
+                           int(r.in_n), int(r.out_n), int(r.in_f), int(r.out_f),
+                           tuple(sel.event_id.astype(str)))
+            )
+    # 3008: bursts, via one global search over (account, time) keys
+    legs = legs.sort_values(["account", "event_time"]).reset_index(drop=True)
+    code = pd.factorize(legs["account"])[0].astype("float64")
+    t = hours_since_epoch(legs["event_time"])
+    span = float(t.max() - t.min()) + 1e3
+    key = code * span * 4 + (t - t.min())
+    j = np.searchsorted(key, key + burst_window / pd.Timedelta(hours=1), side="right")
+    cnt = j - np.arange(len(key))
+    for acct, grp in pd.Series(cnt).groupby(legs["account"]):
+        k = int(grp.idxmax())
+        if cnt[k] >= burst_n:
+            sel = legs.iloc[k : j[k]]
             hits.append(
                 PatternHit(str(acct), "3008", sel.event_time.min(), sel.event_time.max(),
                            int((sel.d == 1).sum()), int((sel.d == -1).sum()),

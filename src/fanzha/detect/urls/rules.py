@@ -81,6 +81,7 @@ class Lists:
     deletes: dict[str, str] = field(init=False)  # one-deletion neighbourhood -> token
     pinyin_re: re.Pattern[str] = field(init=False)
     english_re: re.Pattern[str] = field(init=False)
+    official_re: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_token = {}
@@ -92,6 +93,10 @@ class Lists:
             reverse=True,
         )
         self.token_re = re.compile("|".join(map(re.escape, long_tokens)))
+        domains = sorted((d for d in self.official if "." in d), key=len, reverse=True)
+        self.official_re = re.compile(
+            r"(?<![a-z0-9-])(?:" + "|".join(map(re.escape, domains)) + r")(?![a-z0-9-])"
+        )
         self.deletes = {}
         for t in self.by_token:
             if len(t) >= 5 and not t.isdigit():
@@ -408,8 +413,11 @@ def path_reasons(p: ParsedURL) -> list[Reason]:
         out.append(Reason("port", f"非标准端口 {p.port}", 0.2))
     path = p.path.lower()
     if path and official_brand(p) is None:
-        m = L.token_re.search(path)
+        m = L.official_re.search(path)
         if m:
+            b = L.official[m.group(0)]
+            out.append(Reason("brand_in_path", f"路径含官方域名 {m.group(0)}（{b.name}）", 0.35))
+        elif m := L.token_re.search(path):
             b = L.by_token[m.group(0)]
             out.append(Reason("brand_in_path", f"路径含品牌名 {m.group(0)}（{b.name}）", 0.35))
         m = L.pinyin_re.search(path)

@@ -82,11 +82,18 @@ class IdentifierError(ValueError):
     """
 
     def __init__(self, kind: str, code: str, detail: str | None = None) -> None:
-        zh, en = REASONS.get(code, (code, code))
         self.kind = str(kind)
         self.code = code
-        self.reason = f"{zh} ({detail or en})"
+        self.detail = detail
+        if code in REASONS:
+            zh, en = REASONS[code]
+            self.reason = f"{zh} ({detail or en})"
+        else:  # a caller-made reason text
+            self.reason = f"{code} ({detail})" if detail else code
         super().__init__(f"{self.kind}: {self.reason}")
+
+    def __reduce__(self) -> tuple[type[IdentifierError], tuple[str, str, str | None]]:
+        return type(self), (self.kind, self.code, self.detail)
 
 
 class Invalid(Exception):

@@ -51,7 +51,9 @@ def _network(d: str) -> str:
 
 
 def parse_bank_card(raw: object) -> tuple[str, dict[str, str]]:
-    d = _SEPARATORS.sub("", prep(raw))
+    d = prep(raw)
+    if not d.isdigit():
+        d = _SEPARATORS.sub("", d)
     if not (d.isdigit() and d.isascii()):
         raise Invalid("bad_chars", "card numbers contain only digits")
     if not 13 <= len(d) <= 19:

@@ -2,10 +2,13 @@
 
 Normalised values: mobile ``13812345678`` (11 digits; 13 for IoT ranges), fixed line
 ``01012345678`` (area code + subscriber, no separator), service number as dialled (``95588``,
-``4008123456``), foreign ``+85512345678`` (E.164). Accepted raw forms: ``+86``/``0086``/``86``
-prefixes, spaces, dashes, dots, slashes, brackets, full-width digits, ``(0)`` trunk marks after a
-country code, a ``0`` long-distance prefix before a mobile number, and fixed-line extensions written
-``转123``/``ext 123``/``x123``/``#123`` (dropped from the value, kept as ``extension``).
+``4008123456``), foreign ``+85512345678`` (E.164).
+
+Accepted raw forms: ``tel:``, ``+86``/``0086``/``86`` prefixes, spaces, dashes, dots, slashes,
+brackets, full-width digits, ``(0)`` trunk marks after a country code, a ``0`` long-distance prefix
+before a mobile number, and fixed-line extensions written ``转123``/``ext 123``/``x123``/``#123``
+(dropped from the value, kept as ``extension``). Fixed-line subscriber numbers are 8 digits after
+a 3-digit area code and 7 or 8 after a 4-digit one, and never start with 0.
 """
 
 from __future__ import annotations
@@ -49,8 +52,10 @@ Parsed = tuple[str, dict[str, str]]
 
 def _clean(text: str) -> tuple[bool, str, str | None]:
     """→ (international prefix seen, digits, extension)."""
-    if text.isdigit() and text.isascii():  # the common case, kept cheap for bulk use
-        return (True, text[2:], None) if text.startswith("00") else (False, text, None)
+    if text.isdigit() and text.isascii() and not text.startswith("00"):
+        return False, text, None  # the common case, kept cheap for bulk use
+    if text[:4].lower() == "tel:":
+        text = text[4:].lstrip()
     ext = None
     m = None if _PLAIN.fullmatch(text) else _EXTENSION.search(text)
     if m and m.start() > 0:

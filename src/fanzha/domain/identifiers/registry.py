@@ -57,6 +57,8 @@ MASKERS.update(
         K.QQ: social.mask_qq,
         K.WECHAT: social.mask_wechat,
         K.RESIDENT_ID: mask_resident_id,
+        # An Identifier built by hand with kind "phone": mask as the phone kind it really is.
+        K.PHONE: lambda value: _parse(_PHONE, value, None).masked,
     }
 )
 
@@ -230,7 +232,7 @@ def detect_kind(raw: object) -> IdentifierKind | None:
     if _ok(K.IP, text) and (":" in text or text.replace(".", "").isdigit()):
         return K.IP
     compact = _COMPACT.sub("", text)
-    if text.startswith(("+", "(+", "00")):
+    if text.startswith(("+", "(+", "00")) or low.startswith("tel:"):
         try:
             return phone.classify_phone(text)[0]
         except Invalid:

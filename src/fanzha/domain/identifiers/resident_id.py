@@ -37,7 +37,7 @@ _PERMIT_PREFIXES = {"83": "台湾居民居住证"}
 
 
 def check_char(first17: str) -> str:
-    return _CHECK[sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+    return _CHECK[sum([(ord(c) - 48) * w for c, w in zip(first17, _WEIGHTS, strict=True)]) % 11]
 
 
 def _birth(text: str, today: date) -> date:
@@ -54,7 +54,10 @@ def _birth(text: str, today: date) -> date:
 
 def parse_resident_id(raw: object, today: date | None = None) -> tuple[str, dict[str, str]]:
     today = today or datetime.now(UTC).date()
-    text = _SEPARATORS.sub("", prep(raw)).upper()
+    text = prep(raw)
+    if not text.isalnum():
+        text = _SEPARATORS.sub("", text)
+    text = text.upper()
     attrs: dict[str, str] = {}
     if len(text) == 15:
         if not (text.isdigit() and text.isascii()):

@@ -107,3 +107,16 @@ class CaseLink(Base):
     key_hash: Mapped[str] = mapped_column(String(64))
     masked: Mapped[str] = mapped_column(String(160))
     weight: Mapped[float] = mapped_column(Float)
+
+
+class CaseHub(Base):
+    """Known hubs: nodes that never link cases (service numbers, popular sites, merchants'
+    settlement accounts), with the rule that found them."""
+
+    __tablename__ = "case_hubs"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    masked: Mapped[str] = mapped_column(String(160))
+    reason: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

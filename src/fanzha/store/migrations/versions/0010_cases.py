@@ -19,6 +19,15 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
+        "case_hubs",
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("masked", sa.String(length=160), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("updated_at", fanzha.store.db.UtcDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("key_hash", name=op.f("pk_case_hubs")),
+    )
+    op.create_table(
         "case_clusters",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("computed_at", fanzha.store.db.UtcDateTime(), nullable=False),
@@ -124,6 +133,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("case_hubs")
     op.drop_index(op.f("ix_case_identifiers_key_hash"), table_name="case_identifiers")
     op.drop_index(op.f("ix_case_identifiers_case_id"), table_name="case_identifiers")
     op.drop_table("case_identifiers")

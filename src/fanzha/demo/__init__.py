@@ -1,0 +1,1 @@
+"""The end-to-end demonstration: a simulated region replayed through every room of the platform."""

@@ -1,0 +1,61 @@
+"""POST /v1/check/text, /v1/check/url, /v1/check/app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+
+@pytest.fixture
+def content_client(data_dir) -> Iterator[TestClient]:
+    from fanzha.api.app import create_app
+
+    with TestClient(create_app()) as c:
+        yield c
+
+
+def test_check_text(content_client: TestClient) -> None:
+    r = content_client.post(
+        "/v1/check/text",
+        json={"text": "我是公安局的，你涉嫌洗钱，马上把钱转到安 全 账 户，不能告诉家人"},
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["is_fraud"] is True and body["fraud_type"] == "冒充公检法及政府机关类"
+    assert 0.5 <= body["score"] <= 1.0
+    assert any(e["phrase"] == "安全账户" for e in body["evidence"])
+    r = content_client.post("/v1/check/text", json={"text": "妈，我今晚加班，不回来吃饭了"})
+    assert r.json()["is_fraud"] is False and r.json()["fraud_type"] == ""
+
+
+def test_check_text_validation(content_client: TestClient) -> None:
+    assert content_client.post("/v1/check/text", json={}).status_code == 422
+    assert content_client.post("/v1/check/text", json={"text": "x" * 20_001}).status_code == 422
+
+
+def test_check_url(content_client: TestClient) -> None:
+    r = content_client.post("/v1/check/url", json={"url": "http://icbc-jiedong.top/login"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (
+        body["is_risky"] is True
+        and body["reasons"]
+        and body["registrable_domain"] == "icbc-jiedong.top"
+    )
+    r = content_client.post("/v1/check/url", json={"url": "https://www.icbc.com.cn/"})
+    assert r.json()["is_risky"] is False
+
+
+def test_check_app(content_client: TestClient) -> None:
+    r = content_client.post(
+        "/v1/check/app",
+        json={
+            "package": "com.zhifubao.anquan",
+            "label": "支付宝",
+            "permissions": ["android.permission.READ_SMS", "android.permission.INTERNET"],
+        },
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["is_risky"] is True and r.json()["impersonates"] == "支付宝"
