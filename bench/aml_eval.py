@@ -54,28 +54,42 @@ def background(n_people: int, rng: np.random.Generator) -> tuple[pd.DataFrame, s
     day = 86_400.0
     # salary on the 10th, from the person's employer
     emp = rng.choice(employers, n_people)
-    add(emp, people, rng.lognormal(9.0, 0.5, n_people), 9 * day + rng.uniform(0, 8 * 3600, n_people))
+    add(
+        emp, people, rng.lognormal(9.0, 0.5, n_people), 9 * day + rng.uniform(0, 8 * 3600, n_people)
+    )
     # spending at merchants
     k = rng.poisson(30, n_people)
     who = np.repeat(people, k)
-    add(who, rng.choice(merchants, len(who)), rng.lognormal(4.3, 1.0, len(who)),
-        rng.uniform(0, DAYS * day, len(who)), "merchant")
+    add(
+        who,
+        rng.choice(merchants, len(who)),
+        rng.lognormal(4.3, 1.0, len(who)),
+        rng.uniform(0, DAYS * day, len(who)),
+        "merchant",
+    )
     # friends (communities of 50) and P2P transfers, 10 % of them large
     comm = np.arange(n_people) // 50
     k = rng.poisson(3, n_people)
     src = np.repeat(np.arange(n_people), k)
     dst = comm[src] * 50 + rng.integers(0, 50, len(src))
     dst = np.minimum(dst, n_people - 1)
-    amt = np.where(rng.random(len(src)) < 0.1, rng.uniform(2000, 20000, len(src)),
-                   rng.lognormal(5.5, 0.8, len(src)))
+    amt = np.where(
+        rng.random(len(src)) < 0.1,
+        rng.uniform(2000, 20000, len(src)),
+        rng.lognormal(5.5, 0.8, len(src)),
+    )
     ok = src != dst
     add(people[src[ok]], people[dst[ok]], amt[ok], rng.uniform(0, DAYS * day, ok.sum()))
     # rent: 40 % of people pay a private landlord (1-6 tenants) on the 1st-5th
     tenants = np.flatnonzero(rng.random(n_people) < 0.4)
     landlords = rng.choice(n_people, max(1, len(tenants) // 3))
     ll = rng.choice(landlords, len(tenants))
-    add(people[tenants], people[ll], rng.uniform(1500, 4500, len(tenants)),
-        rng.uniform(0, 5 * day, len(tenants)))
+    add(
+        people[tenants],
+        people[ll],
+        rng.uniform(1500, 4500, len(tenants)),
+        rng.uniform(0, 5 * day, len(tenants)),
+    )
     # shared bills: 5 % receive 3-8 small repayments within an hour
     hosts = np.flatnonzero(rng.random(n_people) < 0.05)
     for h in hosts:
@@ -91,25 +105,46 @@ def background(n_people: int, rng: np.random.Generator) -> tuple[pd.DataFrame, s
         amt = rng.uniform(20, 500, m)
         add(people[cust], np.full(m, people[s_]), amt, rng.uniform(0, DAYS * day, m))
         sup = rng.choice(n_people, rng.integers(1, 3))
-        add(np.full(len(sup), people[s_]), people[sup], np.full(len(sup), amt.sum() / len(sup) * 0.7),
-            rng.uniform(20 * day, DAYS * day, len(sup)))
+        add(
+            np.full(len(sup), people[s_]),
+            people[sup],
+            np.full(len(sup), amt.sum() / len(sup) * 0.7),
+            rng.uniform(20 * day, DAYS * day, len(sup)),
+        )
     # parents support children monthly
     par = np.flatnonzero(rng.random(n_people) < 0.1)
     kid = np.minimum(par + 1, n_people - 1)
-    add(people[par], people[kid], rng.uniform(1000, 5000, len(par)), rng.uniform(0, DAYS * day, len(par)))
+    add(
+        people[par],
+        people[kid],
+        rng.uniform(1000, 5000, len(par)),
+        rng.uniform(0, DAYS * day, len(par)),
+    )
     # cash withdrawals at ATMs
     k = rng.poisson(1, n_people)
     who = np.repeat(people, k)
-    add(who, np.full(len(who), "ATM-CASH"), rng.uniform(100, 3000, len(who)),
-        rng.uniform(0, DAYS * day, len(who)), "atm")
+    add(
+        who,
+        np.full(len(who), "ATM-CASH"),
+        rng.uniform(100, 3000, len(who)),
+        rng.uniform(0, DAYS * day, len(who)),
+        "atm",
+    )
     df = pd.DataFrame({c: np.concatenate(v) for c, v in cols.items()})
     df["label"] = -1
     return df, set(merchants) | set(employers) | {"ATM-CASH"}
 
 
 def embed_patterns(bg: pd.DataFrame, n_people: int, rng: np.random.Generator) -> pd.DataFrame:
-    f = datasets_dir() / "transactions" / "ibm_aml_hismall" / "hi_small_laundering_patterns_flat.csv"
-    p = pd.read_csv(f, dtype={"from_bank": str, "to_bank": str, "from_account": str, "to_account": str})
+    f = (
+        datasets_dir()
+        / "transactions"
+        / "ibm_aml_hismall"
+        / "hi_small_laundering_patterns_flat.csv"
+    )
+    p = pd.read_csv(
+        f, dtype={"from_bank": str, "to_bank": str, "from_account": str, "to_account": str}
+    )
     p["src"] = p.from_bank + ":" + p.from_account
     p["dst"] = p.to_bank + ":" + p.to_account
     p["ts"] = pd.to_datetime(p.timestamp).astype("int64") // 10**9
@@ -121,11 +156,19 @@ def embed_patterns(bg: pd.DataFrame, n_people: int, rng: np.random.Generator) ->
     for pid, g in p.groupby("pattern_id"):
         start = rng.uniform(0, (DAYS - 9) * 86_400.0)
         rel = g.ts - g.ts.min()
-        rows.append(pd.DataFrame({
-            "payer": g.src.map(mapping).to_numpy(), "payee": g.dst.map(mapping).to_numpy(),
-            "yuan": g.amount_paid.to_numpy(), "t": start + rel.to_numpy(),
-            "channel": "online_banking", "label": pid, "family": g.pattern_family.iloc[0],
-        }))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "payer": g.src.map(mapping).to_numpy(),
+                    "payee": g.dst.map(mapping).to_numpy(),
+                    "yuan": g.amount_paid.to_numpy(),
+                    "t": start + rel.to_numpy(),
+                    "channel": "online_banking",
+                    "label": pid,
+                    "family": g.pattern_family.iloc[0],
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)
 
 
@@ -147,8 +190,9 @@ def simulate(n_people: int, seed: int, half: int):
 
 def attempt_recall(lp: pd.DataFrame, flagged: set[str]) -> pd.DataFrame:
     return lp.groupby("label").apply(
-        lambda g: pd.Series({"family": g.family.iloc[0],
-                             "hit": bool((set(g.payer) | set(g.payee)) & flagged)}),
+        lambda g: pd.Series(
+            {"family": g.family.iloc[0], "hit": bool((set(g.payer) | set(g.payee)) & flagged)}
+        ),
         include_groups=False,
     )
 
@@ -172,16 +216,27 @@ def main() -> None:
     normal = ~F.index.isin(list(set(lp.payer) | set(lp.payee)))
     fp = int((normal & (s >= model.threshold)).sum())
     per = attempt_recall(lp, flagged)
-    print(f"test month: transfers {len(tx):,} (laundering {len(lp):,}), normal accounts "
-          f"{int(normal.sum()):,}, attempts {len(per)}; one month simulated+detected in {t_sim:.0f}s")
-    print(f"model: attempt recall {per.hit.mean():.4f} at false-positive rate "
-          f"{fp / normal.sum():.5f} ({fp} normal accounts flagged; threshold {model.threshold:.4f})")
-    print(per.groupby("family").hit.agg(["mean", "size"]).rename(columns={"mean": "recall"}).to_string())
+    print(
+        f"test month: transfers {len(tx):,} (laundering {len(lp):,}), normal accounts "
+        f"{int(normal.sum()):,}, attempts {len(per)}; one month simulated+detected in {t_sim:.0f}s"
+    )
+    print(
+        f"model: attempt recall {per.hit.mean():.4f} at false-positive rate "
+        f"{fp / normal.sum():.5f} ({fp} normal accounts flagged; threshold {model.threshold:.4f})"
+    )
+    print(
+        per.groupby("family")
+        .hit.agg(["mean", "size"])
+        .rename(columns={"mean": "recall"})
+        .to_string()
+    )
     union = set(F.index[F["hit_kinds"] > 0])
     per_u = attempt_recall(lp, union)
     fp_u = int((normal & F.index.isin(list(union))).sum())
-    print(f"rules only (any detector): attempt recall {per_u.hit.mean():.4f} at false-positive rate "
-          f"{fp_u / normal.sum():.5f}")
+    print(
+        f"rules only (any detector): attempt recall {per_u.hit.mean():.4f} at false-positive rate "
+        f"{fp_u / normal.sum():.5f}"
+    )
     ex = next((a for a in F.index[s >= model.threshold] if a in reasons), None)
     if ex:
         print(f"example reasons for {ex}: {'; '.join(reasons[ex])}")

@@ -78,6 +78,7 @@ def evaluate(
         cases["case_id"], inc, linking.HubRule(k=hub_k), hub_reasons=hub_reasons
     )
     out = cl.build_clusters(cl.ClusterInputs(cases, identifiers, flows), res, min_cases=1)
+    # clusters are Leiden communities (the service's default); key nodes are ranked per cluster
     elapsed = time.perf_counter() - t0
     comm = cl.communities(res)
     blob = linking.link_frame(cases["case_id"], inc, linking.HubRule(k=10**9))

@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from fanzha.detect.features.number_sql import number_features_sql  # noqa: E402
 from fanzha.domain.events import arrow_schema  # noqa: E402
+from fanzha.engines.duck import connect, parquet_source  # noqa: E402
 
 
 def synthetic_calls(n: int, seed: int = 0) -> pa.Table:
@@ -31,7 +32,10 @@ def synthetic_calls(n: int, seed: int = 0) -> pa.Table:
 
     def strings(idx: np.ndarray, prefix: str | None = None, k: int | None = None) -> pa.Array:
         dictionary = pop if prefix is None else pa.array([f"{prefix}{i}" for i in range(k)])
-        return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), dictionary).cast(pa.string())
+        return pa.DictionaryArray.from_arrays(pa.array(idx, pa.int32()), dictionary).cast(
+            pa.string()
+        )
+
     caller = rng.zipf(1.3, n) % n_numbers
     callee = (caller + rng.integers(1, 200, n)) % n_numbers  # local circles, so callbacks exist
     t0 = np.datetime64("2026-05-01T00:00:00", "us")
@@ -57,8 +61,6 @@ def synthetic_calls(n: int, seed: int = 0) -> pa.Table:
 
 
 def main() -> None:
-    import duckdb
-
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=3_000_000)
     ap.add_argument("--threads", type=int, default=1)
@@ -69,9 +71,8 @@ def main() -> None:
         t = time.perf_counter()
         pq.write_table(synthetic_calls(args.rows), path, compression="zstd")
         print(f"generated {args.rows:,} call records in {time.perf_counter() - t:.1f}s")
-        con = duckdb.connect()
-        con.execute(f"SET threads = {args.threads}")
-        src = f"read_parquet('{path}')"
+        con = connect(threads=args.threads)
+        src = parquet_source(path)
         bare = f"SELECT caller, count(*) AS n FROM {src} GROUP BY caller"
         feat = number_features_sql(src)
 
@@ -88,13 +89,21 @@ def main() -> None:
         tf, nf = run(feat)
         tn, _ = run(number_features_sql(src, gap_std=False))
         per_core = args.rows / tf / args.threads
-        print(f"bare GROUP BY:     {tb:6.2f}s  {args.rows / tb / 1e6:6.2f} M rows/s  ({nb:,} numbers)")
-        print(f"number features:   {tf:6.2f}s  {args.rows / tf / 1e6:6.2f} M rows/s  ({nf:,} numbers, "
-              f"17 features)")
-        print(f"without gap_std:   {tn:6.2f}s  {args.rows / tn / 1e6:6.2f} M rows/s  (no window sort)")
-        print(f"threads {args.threads}: features {per_core / 1e6:.2f} M records/s per core; "
-              f"ratio features/bare = {tf / tb:.2f}x "
-              f"(without gap_std {args.rows / tn / args.threads / 1e6:.2f} M/s, {tn / tb:.2f}x)")
+        print(
+            f"bare GROUP BY:     {tb:6.2f}s  {args.rows / tb / 1e6:6.2f} M rows/s  ({nb:,} numbers)"
+        )
+        print(
+            f"number features:   {tf:6.2f}s  {args.rows / tf / 1e6:6.2f} M rows/s  ({nf:,} numbers, "
+            f"17 features)"
+        )
+        print(
+            f"without gap_std:   {tn:6.2f}s  {args.rows / tn / 1e6:6.2f} M rows/s  (no window sort)"
+        )
+        print(
+            f"threads {args.threads}: features {per_core / 1e6:.2f} M records/s per core; "
+            f"ratio features/bare = {tf / tb:.2f}x "
+            f"(without gap_std {args.rows / tn / args.threads / 1e6:.2f} M/s, {tn / tb:.2f}x)"
+        )
 
 
 if __name__ == "__main__":

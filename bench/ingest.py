@@ -41,15 +41,17 @@ def make_csv(path: Path, rows: int, seed: int = 3) -> None:
             duration = rng.integers(0, 1800, n).astype(str).astype(object)
             bad = rng.random(n) < 0.001  # 0.1% malformed durations → dead letters
             duration[bad] = "n/a"
-            t = pa.table({
-                "event_id": pa.array(np.char.add("c", np.arange(start, start + n).astype(str))),
-                "event_time": pa.array(times),
-                "caller": pa.array(rng.choice(pool, n).astype(str)),
-                "callee": pa.array(rng.choice(pool, n).astype(str)),
-                "duration_s": pa.array(duration.tolist(), pa.string()),
-                "direction": pa.array(rng.choice(["outgoing", "incoming"], n)),
-                "city": pa.array(rng.choice(["成都", "绵阳", "德阳", "乐山"], n)),
-            })
+            t = pa.table(
+                {
+                    "event_id": pa.array(np.char.add("c", np.arange(start, start + n).astype(str))),
+                    "event_time": pa.array(times),
+                    "caller": pa.array(rng.choice(pool, n).astype(str)),
+                    "callee": pa.array(rng.choice(pool, n).astype(str)),
+                    "duration_s": pa.array(duration.tolist(), pa.string()),
+                    "direction": pa.array(rng.choice(["outgoing", "incoming"], n)),
+                    "city": pa.array(rng.choice(["成都", "绵阳", "德阳", "乐山"], n)),
+                }
+            )
             if writer is None:
                 writer = pacsv.CSVWriter(path, t.schema)
             writer.write_table(t)
@@ -98,8 +100,10 @@ def main() -> None:
         csv = work / "calls.csv"
         t0 = time.perf_counter()
         make_csv(csv, args.rows)
-        print(f"generated {args.rows:,} call records ({csv.stat().st_size / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - t0:.1f}s")
+        print(
+            f"generated {args.rows:,} call records ({csv.stat().st_size / 1e6:.0f} MB) "
+            f"in {time.perf_counter() - t0:.1f}s"
+        )
         bare, bare_cpu = bare_copy(csv, work / "bare.parquet", args.threads)
         mine, mine_cpu, report = ours(csv, work / "var", args.threads)
         n = args.rows
@@ -108,14 +112,22 @@ def main() -> None:
         per_core_bare = n / bare_cpu
         per_core_mine = n / mine_cpu
         print(f"threads: {args.threads}  (os.cpu_count={os.cpu_count()})")
-        print(f"bare DuckDB COPY read_csv→parquet: wall {bare:7.2f}s cpu {bare_cpu:7.2f}s "
-              f"{per_core_bare:12,.0f} rec/s/core  ({n / bare:,.0f} rec/s wall)")
-        print(f"fanzha ingest (validated):         wall {mine:7.2f}s cpu {mine_cpu:7.2f}s "
-              f"{per_core_mine:12,.0f} rec/s/core  ({n / mine:,.0f} rec/s wall)")
-        print(f"ratio fanzha/bare: {per_core_mine / per_core_bare:.2f}  (target ≥ 0.5; "
-              f"target ≥ 200,000 rec/s/core: {'met' if per_core_mine >= 200_000 else 'NOT met'})")
-        print(f"counts: accepted {report['accepted']:,} duplicate {report['duplicate']:,} "
-              f"rejected {report['rejected']:,}")
+        print(
+            f"bare DuckDB COPY read_csv→parquet: wall {bare:7.2f}s cpu {bare_cpu:7.2f}s "
+            f"{per_core_bare:12,.0f} rec/s/core  ({n / bare:,.0f} rec/s wall)"
+        )
+        print(
+            f"fanzha ingest (validated):         wall {mine:7.2f}s cpu {mine_cpu:7.2f}s "
+            f"{per_core_mine:12,.0f} rec/s/core  ({n / mine:,.0f} rec/s wall)"
+        )
+        print(
+            f"ratio fanzha/bare: {per_core_mine / per_core_bare:.2f}  (target ≥ 0.5; "
+            f"target ≥ 200,000 rec/s/core: {'met' if per_core_mine >= 200_000 else 'NOT met'})"
+        )
+        print(
+            f"counts: accepted {report['accepted']:,} duplicate {report['duplicate']:,} "
+            f"rejected {report['rejected']:,}"
+        )
     finally:
         if args.keep:
             print(f"kept {work}")

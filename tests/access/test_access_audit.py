@@ -20,8 +20,13 @@ def _append(engine, n: int) -> None:  # noqa: ANN001
     with session_scope(engine) as s:
         for i in range(n):
             audit.record(
-                s, BANK, "events.read", "event:call", [audit.ref_hash(f"1380013800{i}")],
-                {"count": i, "名称": "通话"}, T0 + timedelta(seconds=i),
+                s,
+                BANK,
+                "events.read",
+                "event:call",
+                [audit.ref_hash(f"1380013800{i}")],
+                {"count": i, "名称": "通话"},
+                T0 + timedelta(seconds=i),
             )
 
 
@@ -90,8 +95,17 @@ def test_audit_forged_insertion_is_detected(db) -> None:
             conn.execute(text("UPDATE audit_log SET seq = seq + 1 WHERE seq = :s"), {"s": seq})
     with session_scope(db) as s:
         forged = audit.AuditEntry(
-            seq=2, at=T0, actor_org="x", actor_user=None, actor_key=None, action="forged",
-            resource_kind="x", refs=[], detail={}, prev_hash="0" * 64, hash="0" * 64,
+            seq=2,
+            at=T0,
+            actor_org="x",
+            actor_user=None,
+            actor_key=None,
+            action="forged",
+            resource_kind="x",
+            refs=[],
+            detail={},
+            prev_hash="0" * 64,
+            hash="0" * 64,
         )
         s.add(forged)
     r = _verify(db)

@@ -53,7 +53,9 @@ def test_key_shown_once_hash_only_and_revocable(db) -> None:
         p = keys.resolve(s, issued.token, now)
         assert p is not None and p.org_id == "bank-a" and p.org_kind == OrgKind.BANK
         assert p.roles == frozenset({Role.PARTNER}) and p.key_id == issued.id
-        assert keys.resolve(s, issued.token[:-1] + ("x" if issued.token[-1] != "x" else "y")) is None
+        assert (
+            keys.resolve(s, issued.token[:-1] + ("x" if issued.token[-1] != "x" else "y")) is None
+        )
         assert keys.resolve(s, "fz_nothing_here") is None
         assert keys.resolve(s, "garbage") is None
     with session_scope(db) as s:

@@ -42,12 +42,19 @@ CASES = [
 def cases_table(db):  # noqa: ANN001, ANN201
     md = MetaData()
     t = Table(
-        "scope_test_cases", md, Column("id", String, primary_key=True),
-        Column("division_code", String), Column("owner", String), Column("shared", String),
+        "scope_test_cases",
+        md,
+        Column("id", String, primary_key=True),
+        Column("division_code", String),
+        Column("owner", String),
+        Column("shared", String),
     )
     md.create_all(db)
     with db.begin() as conn:
-        conn.execute(insert(t), [dict(zip(["id", "division_code", "owner", "shared"], c, strict=True)) for c in CASES])
+        conn.execute(
+            insert(t),
+            [dict(zip(["id", "division_code", "owner", "shared"], c, strict=True)) for c in CASES],
+        )
     yield t
     md.drop_all(db)
 
@@ -78,8 +85,11 @@ def test_partner_sees_own_and_shared(db, cases_table) -> None:
 
 def test_police_see_units_below_them(db) -> None:
     with session_scope(db) as s:
+
         def visible(p: Principal) -> set[str]:
-            return set(s.scalars(select(Organisation.id).where(visible_org_filter(p, Organisation.id))))
+            return set(
+                s.scalars(select(Organisation.id).where(visible_org_filter(p, Organisation.id)))
+            )
 
         assert visible(CITY) == {"cd-police", "cd-jinjiang", "cd-qingyang", "cd-jinjiang-chunxi"}
         assert visible(JINJIANG) == {"cd-jinjiang", "cd-jinjiang-chunxi"}

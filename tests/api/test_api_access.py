@@ -22,7 +22,9 @@ def test_request_id_echoed_or_generated(client) -> None:  # noqa: ANN001
     r = client.get("/health", headers={"X-Request-ID": "abc-123"})
     assert r.headers["X-Request-ID"] == "abc-123"
     r = client.get("/health", headers={"X-Request-ID": "bad id with spaces"})
-    assert r.headers["X-Request-ID"] != "bad id with spaces" and len(r.headers["X-Request-ID"]) == 32
+    assert (
+        r.headers["X-Request-ID"] != "bad id with spaces" and len(r.headers["X-Request-ID"]) == 32
+    )
 
 
 def test_missing_invalid_and_revoked_keys_are_401_problems(client, api_keys) -> None:  # noqa: ANN001
@@ -37,7 +39,9 @@ def test_missing_invalid_and_revoked_keys_are_401_problems(client, api_keys) -> 
     assert client.get("/v1/events/call", headers=auth(token)).status_code == 200
     keys = client.get("/v1/keys", headers=auth(api_keys["platform"])).json()["items"]
     key_id = next(k["id"] for k in keys if k["org_id"] == "bank-a")
-    assert client.delete(f"/v1/keys/{key_id}", headers=auth(api_keys["platform"])).status_code == 200
+    assert (
+        client.delete(f"/v1/keys/{key_id}", headers=auth(api_keys["platform"])).status_code == 200
+    )
     assert client.get("/v1/events/call", headers=auth(token)).status_code == 401
 
 
@@ -59,13 +63,29 @@ def test_validation_error_names_field(client, api_keys) -> None:  # noqa: ANN001
 
 def test_orgs_and_keys_endpoints(client, api_keys) -> None:  # noqa: ANN001
     h = auth(api_keys["platform"])
-    r = client.post("/v1/orgs", headers=h, json={
-        "id": "cd-wuhou", "name": "武侯区公安分局", "kind": "county_police",
-        "division_code": "510107", "parent_id": "cd-police"})
+    r = client.post(
+        "/v1/orgs",
+        headers=h,
+        json={
+            "id": "cd-wuhou",
+            "name": "武侯区公安分局",
+            "kind": "county_police",
+            "division_code": "510107",
+            "parent_id": "cd-police",
+        },
+    )
     assert r.status_code == 201, r.text
-    r = client.post("/v1/orgs", headers=h, json={
-        "id": "bad-county", "name": "x", "kind": "county_police",
-        "division_code": "440106", "parent_id": "cd-police"})
+    r = client.post(
+        "/v1/orgs",
+        headers=h,
+        json={
+            "id": "bad-county",
+            "name": "x",
+            "kind": "county_police",
+            "division_code": "440106",
+            "parent_id": "cd-police",
+        },
+    )
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "division_code"
     assert client.get("/v1/orgs/cd-wuhou", headers=h).json()["division_code"] == "510107"
     r = client.post("/v1/keys", headers=h, json={"org_id": "cd-wuhou", "name": "ops"})
@@ -77,9 +97,21 @@ def test_orgs_and_keys_endpoints(client, api_keys) -> None:  # noqa: ANN001
 
 
 def test_every_action_is_audited_and_chain_verifies(client, api_keys) -> None:  # noqa: ANN001
-    client.post("/v1/events/call", headers=auth(api_keys["bank-a"]), json={"events": [
-        {"event_id": "x", "event_time": "2026-11-28 10:00:00", "caller": "13800138000",
-         "callee": "13900139000", "duration_s": 3}]})
+    client.post(
+        "/v1/events/call",
+        headers=auth(api_keys["bank-a"]),
+        json={
+            "events": [
+                {
+                    "event_id": "x",
+                    "event_time": "2026-11-28 10:00:00",
+                    "caller": "13800138000",
+                    "callee": "13900139000",
+                    "duration_s": 3,
+                }
+            ]
+        },
+    )
     client.get("/v1/events/call", headers=auth(api_keys["bank-a"]))
     h = auth(api_keys["platform"])
     items = client.get("/v1/audit?limit=100", headers=h).json()["items"]

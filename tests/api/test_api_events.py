@@ -7,8 +7,13 @@ from conftest import auth  # tests/api/conftest.py
 
 def _calls(prefix: str, n: int) -> list[dict]:
     return [
-        {"event_id": f"{prefix}-{i}", "event_time": f"2026-11-28 10:{i:02d}:00",
-         "caller": f"1380013{i:04d}", "callee": "13900139000", "duration_s": i}
+        {
+            "event_id": f"{prefix}-{i}",
+            "event_time": f"2026-11-28 10:{i:02d}:00",
+            "caller": f"1380013{i:04d}",
+            "callee": "13900139000",
+            "duration_s": i,
+        }
         for i in range(n)
     ]
 
@@ -26,12 +31,28 @@ def test_submit_and_resend_batch(client, api_keys) -> None:  # noqa: ANN001
 def test_rejections_name_index_field_reason(client, api_keys) -> None:  # noqa: ANN001
     h = auth(api_keys["bank-a"])
     events = [
-        {"event_id": "t1", "event_time": "2026-11-28T10:00:00+08:00", "payer_account": "6222",
-         "payee_account": "6217", "amount": "¥1,234.50"},
-        {"event_id": "t2", "event_time": "2026-11-28T10:00:00+08:00", "payer_account": "6222",
-         "payee_account": "6217", "amount": "12.345"},
-        {"event_id": "t3", "event_time": "2026-11-28T10:00:00+08:00", "payer_account": "6222",
-         "payee_account": "6217", "amount_fen": 5, "source_org": "bank-b"},
+        {
+            "event_id": "t1",
+            "event_time": "2026-11-28T10:00:00+08:00",
+            "payer_account": "6222",
+            "payee_account": "6217",
+            "amount": "¥1,234.50",
+        },
+        {
+            "event_id": "t2",
+            "event_time": "2026-11-28T10:00:00+08:00",
+            "payer_account": "6222",
+            "payee_account": "6217",
+            "amount": "12.345",
+        },
+        {
+            "event_id": "t3",
+            "event_time": "2026-11-28T10:00:00+08:00",
+            "payer_account": "6222",
+            "payee_account": "6217",
+            "amount_fen": 5,
+            "source_org": "bank-b",
+        },
     ]
     body = client.post("/v1/events/transfer", headers=h, json={"events": events}).json()
     assert (body["accepted"], body["rejected"]) == (1, 2)
@@ -46,12 +67,19 @@ def test_rejections_name_index_field_reason(client, api_keys) -> None:  # noqa: 
 
 
 def test_bank_a_cannot_read_bank_b(client, api_keys) -> None:  # noqa: ANN001
-    ev = {"event_time": "2026-11-28 10:00:00", "payer_account": "6222020200112233",
-          "payee_account": "6217000010002000", "amount_fen": 100}
+    ev = {
+        "event_time": "2026-11-28 10:00:00",
+        "payer_account": "6222020200112233",
+        "payee_account": "6217000010002000",
+        "amount_fen": 100,
+    }
     a, b = auth(api_keys["bank-a"]), auth(api_keys["bank-b"])
     client.post("/v1/events/transfer", headers=a, json={"events": [{**ev, "event_id": "A1"}]})
-    client.post("/v1/events/transfer", headers=b, json={"events": [
-        {**ev, "event_id": "B1"}, {**ev, "event_id": "B2", "amount_fen": 0}]})
+    client.post(
+        "/v1/events/transfer",
+        headers=b,
+        json={"events": [{**ev, "event_id": "B1"}, {**ev, "event_id": "B2", "amount_fen": 0}]},
+    )
     got_a = client.get("/v1/events/transfer", headers=a).json()
     got_b = client.get("/v1/events/transfer", headers=b).json()
     assert [r["event_id"] for r in got_a["items"]] == ["A1"]

@@ -29,10 +29,33 @@ def _run(*args: str, code: int = 0) -> str:
 def test_orgs_and_keys(data_dir) -> None:  # noqa: ANN001
     out = _run("orgs", "seed-demo")
     assert "cd-jinjiang" in out and "fz_" in out
-    _run("orgs", "add", "cd-wuhou", "--name", "武侯区公安分局", "--kind", "county_police",
-         "--division", "510107", "--parent", "cd-police")
-    out = _run("orgs", "add", "bad", "--name", "x", "--kind", "county_police",
-               "--division", "440106", "--parent", "cd-police", code=2)
+    _run(
+        "orgs",
+        "add",
+        "cd-wuhou",
+        "--name",
+        "武侯区公安分局",
+        "--kind",
+        "county_police",
+        "--division",
+        "510107",
+        "--parent",
+        "cd-police",
+    )
+    out = _run(
+        "orgs",
+        "add",
+        "bad",
+        "--name",
+        "x",
+        "--kind",
+        "county_police",
+        "--division",
+        "440106",
+        "--parent",
+        "cd-police",
+        code=2,
+    )
     assert "division_code" in out
     assert "cd-wuhou" in _run("orgs", "list")
     assert "510107" in _run("orgs", "show", "cd-wuhou")

@@ -70,16 +70,40 @@ def test_numbers_train_and_score_with_graph(files) -> None:
     model = tmp / "model"
     r = runner.invoke(
         app,
-        ["numbers", "train", "--table", str(tr), "--label-col", "label", "--id-col", "node",
-         "--graph", str(g), "--out", str(model)],
+        [
+            "numbers",
+            "train",
+            "--table",
+            str(tr),
+            "--label-col",
+            "label",
+            "--id-col",
+            "node",
+            "--graph",
+            str(g),
+            "--out",
+            str(model),
+        ],
     )
     assert r.exit_code == 0, r.output
     assert "phone_no_m" in r.output  # the dropped identifier column is named
     out = tmp / "scores.csv"
     r = runner.invoke(
         app,
-        ["numbers", "score", "--table", str(te), "--id-col", "node", "--model", str(model),
-         "--graph", str(g), "--out", str(out)],
+        [
+            "numbers",
+            "score",
+            "--table",
+            str(te),
+            "--id-col",
+            "node",
+            "--model",
+            str(model),
+            "--graph",
+            str(g),
+            "--out",
+            str(out),
+        ],
     )
     assert r.exit_code == 0, r.output
     res = pd.read_csv(out)
@@ -96,22 +120,63 @@ def test_numbers_train_and_score_with_graph(files) -> None:
 def test_numbers_without_graph_and_bad_ids(files) -> None:
     tr, te, g, _, tmp = files
     model = tmp / "m2"
-    r = runner.invoke(app, ["numbers", "train", "--table", str(tr), "--label-col", "label",
-                            "--id-col", "node", "--out", str(model)])
+    r = runner.invoke(
+        app,
+        [
+            "numbers",
+            "train",
+            "--table",
+            str(tr),
+            "--label-col",
+            "label",
+            "--id-col",
+            "node",
+            "--out",
+            str(model),
+        ],
+    )
     assert r.exit_code == 0, r.output
     jl = tmp / "t.jsonl"
     pd.read_parquet(te).to_json(jl, orient="records", lines=True, force_ascii=False)
     out = tmp / "s.csv"
-    r = runner.invoke(app, ["numbers", "score", "--table", str(jl), "--id-col", "node",
-                            "--model", str(model), "--out", str(out)])
+    r = runner.invoke(
+        app,
+        [
+            "numbers",
+            "score",
+            "--table",
+            str(jl),
+            "--id-col",
+            "node",
+            "--model",
+            str(model),
+            "--out",
+            str(out),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert pd.read_csv(out)["score"].between(0, 1).all()
     # a graph model refuses node numbers outside the graph
     bad = pd.read_parquet(te).assign(node=10_000)
     bp = tmp / "bad.csv"
     bad.to_csv(bp, index=False)
-    r = runner.invoke(app, ["numbers", "train", "--table", str(bp), "--label-col", "phone_no_m",
-                            "--id-col", "node", "--graph", str(g), "--out", str(tmp / "m3")])
+    r = runner.invoke(
+        app,
+        [
+            "numbers",
+            "train",
+            "--table",
+            str(bp),
+            "--label-col",
+            "phone_no_m",
+            "--id-col",
+            "node",
+            "--graph",
+            str(g),
+            "--out",
+            str(tmp / "m3"),
+        ],
+    )
     assert r.exit_code == 2
 
 
@@ -123,11 +188,41 @@ def test_numbers_on_sichuan_sample(datasets_dir: Path, tmp_path: Path) -> None:
     train.to_csv(tmp_path / "tr.csv", index=False)
     test.drop(columns=["label"]).to_csv(tmp_path / "te.csv", index=False)
     g = src / "call_graph_adjacency.npz"
-    r = runner.invoke(app, ["numbers", "train", "--table", str(tmp_path / "tr.csv"), "--label-col",
-                            "label", "--id-col", "node", "--graph", str(g), "--out", str(tmp_path / "m")])
+    r = runner.invoke(
+        app,
+        [
+            "numbers",
+            "train",
+            "--table",
+            str(tmp_path / "tr.csv"),
+            "--label-col",
+            "label",
+            "--id-col",
+            "node",
+            "--graph",
+            str(g),
+            "--out",
+            str(tmp_path / "m"),
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["numbers", "score", "--table", str(tmp_path / "te.csv"), "--id-col", "node",
-                            "--model", str(tmp_path / "m"), "--graph", str(g), "--out", str(tmp_path / "o.csv")])
+    r = runner.invoke(
+        app,
+        [
+            "numbers",
+            "score",
+            "--table",
+            str(tmp_path / "te.csv"),
+            "--id-col",
+            "node",
+            "--model",
+            str(tmp_path / "m"),
+            "--graph",
+            str(g),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     from sklearn.metrics import roc_auc_score
 

@@ -12,8 +12,16 @@ from typer.testing import CliRunner
 from fanzha.cli import app
 
 runner = CliRunner()
-PAYSIM = ["--payer-col", "nameOrig", "--payee-col", "nameDest", "--amount-col", "amount",
-          "--time-col", "step"]
+PAYSIM = [
+    "--payer-col",
+    "nameOrig",
+    "--payee-col",
+    "nameDest",
+    "--amount-col",
+    "amount",
+    "--time-col",
+    "step",
+]
 
 
 def test_tx_on_paysim_holdout(datasets_dir: Path, tmp_path: Path) -> None:
@@ -22,12 +30,36 @@ def test_tx_on_paysim_holdout(datasets_dir: Path, tmp_path: Path) -> None:
     tr, te = df.iloc[:1100], df.iloc[1100:]
     tr.to_csv(tmp_path / "tr.csv", index=False)
     te.drop(columns=["isFraud"]).to_parquet(tmp_path / "te.parquet", index=False)
-    r = runner.invoke(app, ["tx", "train", "--table", str(tmp_path / "tr.csv"), "--label-col",
-                            "isFraud", *PAYSIM, "--out", str(tmp_path / "m")])
+    r = runner.invoke(
+        app,
+        [
+            "tx",
+            "train",
+            "--table",
+            str(tmp_path / "tr.csv"),
+            "--label-col",
+            "isFraud",
+            *PAYSIM,
+            "--out",
+            str(tmp_path / "m"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "type" in r.output  # categorical column reported as encoded
-    r = runner.invoke(app, ["tx", "score", "--table", str(tmp_path / "te.parquet"), *PAYSIM,
-                            "--model", str(tmp_path / "m"), "--out", str(tmp_path / "o.csv")])
+    r = runner.invoke(
+        app,
+        [
+            "tx",
+            "score",
+            "--table",
+            str(tmp_path / "te.parquet"),
+            *PAYSIM,
+            "--model",
+            str(tmp_path / "m"),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = pd.read_csv(tmp_path / "o.csv")
     assert {"nameOrig", "nameDest", "step", "amount", "score", "is_fraud"} <= set(res.columns)
@@ -46,11 +78,21 @@ def mule_table(n: int = 1200, seed: int = 0) -> pd.DataFrame:
             t = t0 + pd.Timedelta(hours=float(rng.uniform(0, 240)))
             amt = float(rng.uniform(3000, 50000))
             rows.append((f"V{i}", mule, amt, t, "mobile_banking", 1))
-            rows.append((mule, f"X{rng.integers(3)}", amt * 0.98, t + pd.Timedelta(minutes=5), "atm", 1))
+            rows.append(
+                (mule, f"X{rng.integers(3)}", amt * 0.98, t + pd.Timedelta(minutes=5), "atm", 1)
+            )
         else:
             t = t0 + pd.Timedelta(hours=float(rng.uniform(0, 240)))
-            rows.append((f"C{rng.integers(300)}", f"S{rng.integers(40)}", float(rng.gamma(2, 80)), t,
-                         "merchant", 0))
+            rows.append(
+                (
+                    f"C{rng.integers(300)}",
+                    f"S{rng.integers(40)}",
+                    float(rng.gamma(2, 80)),
+                    t,
+                    "merchant",
+                    0,
+                )
+            )
     return pd.DataFrame(rows, columns=["付款账户", "收款账户", "金额", "时间", "渠道", "标签"])
 
 
@@ -61,16 +103,67 @@ def test_tx_with_datetime_and_chinese_columns(tmp_path: Path) -> None:
     tr, te = df.iloc[:900], df.iloc[900:]
     tr.to_csv(tmp_path / "tr.csv", index=False, encoding="utf-8-sig")
     te.to_json(tmp_path / "te.jsonl", orient="records", lines=True, force_ascii=False)
-    cols = ["--payer-col", "付款账户", "--payee-col", "收款账户", "--amount-col", "金额", "--time-col", "时间"]
-    r = runner.invoke(app, ["tx", "train", "--table", str(tmp_path / "tr.csv"), "--label-col", "标签",
-                            *cols, "--out", str(tmp_path / "m")])
+    cols = [
+        "--payer-col",
+        "付款账户",
+        "--payee-col",
+        "收款账户",
+        "--amount-col",
+        "金额",
+        "--time-col",
+        "时间",
+    ]
+    r = runner.invoke(
+        app,
+        [
+            "tx",
+            "train",
+            "--table",
+            str(tmp_path / "tr.csv"),
+            "--label-col",
+            "标签",
+            *cols,
+            "--out",
+            str(tmp_path / "m"),
+        ],
+    )
     assert r.exit_code == 0, r.output
-    r = runner.invoke(app, ["tx", "score", "--table", str(tmp_path / "te.jsonl"), *cols, "--model",
-                            str(tmp_path / "m"), "--out", str(tmp_path / "o.csv")])
+    r = runner.invoke(
+        app,
+        [
+            "tx",
+            "score",
+            "--table",
+            str(tmp_path / "te.jsonl"),
+            *cols,
+            "--model",
+            str(tmp_path / "m"),
+            "--out",
+            str(tmp_path / "o.csv"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     res = pd.read_csv(tmp_path / "o.csv")
     assert roc_auc_score(te["标签"], res["score"]) > 0.95
-    r = runner.invoke(app, ["tx", "score", "--table", str(tmp_path / "te.jsonl"), "--payer-col", "nope",
-                            "--payee-col", "收款账户", "--amount-col", "金额", "--time-col", "时间",
-                            "--model", str(tmp_path / "m"), "--out", str(tmp_path / "o2.csv")])
+    r = runner.invoke(
+        app,
+        [
+            "tx",
+            "score",
+            "--table",
+            str(tmp_path / "te.jsonl"),
+            "--payer-col",
+            "nope",
+            "--payee-col",
+            "收款账户",
+            "--amount-col",
+            "金额",
+            "--time-col",
+            "时间",
+            "--model",
+            str(tmp_path / "m"),
+            "--out",
+            str(tmp_path / "o2.csv"),
+        ],
+    )
     assert r.exit_code == 2

@@ -11,7 +11,11 @@ import pyarrow as pa
 import pytest
 
 from fanzha.detect.features.incremental import NumberFeatureState
-from fanzha.detect.features.number_sql import FEATURE_COLUMNS, number_features, windowed_number_features
+from fanzha.detect.features.number_sql import (
+    FEATURE_COLUMNS,
+    number_features,
+    windowed_number_features,
+)
 from fanzha.domain.events import arrow_schema
 from fanzha.store.lake import EventLake
 
@@ -24,24 +28,38 @@ def calls(n: int = 3000, seed: int = 0) -> pa.Table:
     rng = np.random.default_rng(seed)
     users = [f"1380000{i:04d}" for i in range(200)]
     rows = []
-    for i in range(n):
+    for _ in range(n):
         g = rng.integers(40) * 5  # friends call each other within groups of five
         a, b = rng.choice(users[g : g + 5], 2, replace=False)
         rows.append((a, b, int(rng.gamma(2, 60)), "outgoing", "personal", f"imei-{a}"))
     for i in range(400):
-        rows.append((f"1700000{i % 8:04d}", f"1390000{i:04d}", int(rng.integers(0, 8)), "outgoing",
-                     "personal", "imei-box"))
+        rows.append(
+            (
+                f"1700000{i % 8:04d}",
+                f"1390000{i:04d}",
+                int(rng.integers(0, 8)),
+                "outgoing",
+                "personal",
+                "imei-box",
+            )
+        )
     for i in range(5):
         rows.append(("1440000000001", users[i], 30, "outgoing", "iot", "imei-iot"))
     rows.append((users[0], users[1], 12, "forwarded", "personal", f"imei-{users[0]}"))
     t = T0 + pd.to_timedelta(np.sort(rng.uniform(0, 6 * 86400, len(rows))), unit="s")
-    df = pd.DataFrame(rows, columns=["caller", "callee", "duration_s", "direction", "caller_card_type", "imei"])
+    df = pd.DataFrame(
+        rows, columns=["caller", "callee", "duration_s", "direction", "caller_card_type", "imei"]
+    )
     df["event_time"] = t.to_pydatetime()
     df["event_id"] = [f"c{i}" for i in range(len(df))]
     df["source_org"] = "op-sc"
     df["cell"] = [f"cell-{rng.integers(30)}" for _ in range(len(df))]
     df["city"] = rng.choice(["成都", "绵阳", None], len(df))
-    return pa.Table.from_pandas(df, preserve_index=False).select(arrow_schema("call").names).cast(arrow_schema("call"))
+    return (
+        pa.Table.from_pandas(df, preserve_index=False)
+        .select(arrow_schema("call").names)
+        .cast(arrow_schema("call"))
+    )
 
 
 @pytest.fixture

@@ -29,51 +29,139 @@ def _table(kind: str, rows: list[dict]) -> pa.Table:
 
 def build_lake(root: Path) -> None:
     lake = EventLake(root)
-    sims = [  # 7 cards at one operator for P1; 25 cards in one hour at outlet O-bulk
-        {"event_time": T - timedelta(days=30, minutes=i), "number": f"1390000{i:04d}",
-         "person_id": "P1", "operator": "china_mobile", "outlet": "O-normal"} for i in range(7)
-    ] + [
-        {"event_time": T + timedelta(minutes=i), "number": f"1700001{i:04d}",
-         "person_id": f"Q{i}", "operator": "virtual", "outlet": "O-bulk", "agent": "A9"}
-        for i in range(25)
-    ] + [
-        {"event_time": T - timedelta(days=100), "number": "1440000000001", "person_id": "IOT-CO",
-         "operator": "china_unicom", "card_type": "iot"},
-        {"event_time": T - timedelta(days=90), "number": "13800000001", "person_id": "P2",
-         "operator": "china_telecom"},
-    ]
+    sims = (
+        [  # 7 cards at one operator for P1; 25 cards in one hour at outlet O-bulk
+            {
+                "event_time": T - timedelta(days=30, minutes=i),
+                "number": f"1390000{i:04d}",
+                "person_id": "P1",
+                "operator": "china_mobile",
+                "outlet": "O-normal",
+            }
+            for i in range(7)
+        ]
+        + [
+            {
+                "event_time": T + timedelta(minutes=i),
+                "number": f"1700001{i:04d}",
+                "person_id": f"Q{i}",
+                "operator": "virtual",
+                "outlet": "O-bulk",
+                "agent": "A9",
+            }
+            for i in range(25)
+        ]
+        + [
+            {
+                "event_time": T - timedelta(days=100),
+                "number": "1440000000001",
+                "person_id": "IOT-CO",
+                "operator": "china_unicom",
+                "card_type": "iot",
+            },
+            {
+                "event_time": T - timedelta(days=90),
+                "number": "13800000001",
+                "person_id": "P2",
+                "operator": "china_telecom",
+            },
+        ]
+    )
     lake.append("sim_issuance", _table("sim_issuance", sims))
     opens = [
-        {"event_time": T - timedelta(days=400), "account": "6222-P2-a", "person_id": "P2",
-         "institution": "ICBC", "account_class": "I", "bound_phone": "13800000001"},
-        {"event_time": T - timedelta(days=300), "account": "6222-P2-b", "person_id": "P2",
-         "institution": "ICBC", "account_class": "I", "bound_phone": "13800000001"},
-        {"event_time": T - timedelta(days=200), "account": "6222-P3", "person_id": "P3",
-         "institution": "ABC", "account_class": "II", "bound_phone": "13800000001"},
-        {"event_time": T - timedelta(days=250), "account": "6222-P4", "person_id": "P4",
-         "institution": "BOC", "account_class": "I", "bound_phone": "13800000001"},
+        {
+            "event_time": T - timedelta(days=400),
+            "account": "6222-P2-a",
+            "person_id": "P2",
+            "institution": "ICBC",
+            "account_class": "I",
+            "bound_phone": "13800000001",
+        },
+        {
+            "event_time": T - timedelta(days=300),
+            "account": "6222-P2-b",
+            "person_id": "P2",
+            "institution": "ICBC",
+            "account_class": "I",
+            "bound_phone": "13800000001",
+        },
+        {
+            "event_time": T - timedelta(days=200),
+            "account": "6222-P3",
+            "person_id": "P3",
+            "institution": "ABC",
+            "account_class": "II",
+            "bound_phone": "13800000001",
+        },
+        {
+            "event_time": T - timedelta(days=250),
+            "account": "6222-P4",
+            "person_id": "P4",
+            "institution": "BOC",
+            "account_class": "I",
+            "bound_phone": "13800000001",
+        },
     ]
     lake.append("account_opening", _table("account_opening", opens))
-    tx = [{"event_time": T - timedelta(days=399), "payer_account": "6222-P2-a",
-           "payee_account": "6222-P4", "amount_fen": 10_000}]
+    tx = [
+        {
+            "event_time": T - timedelta(days=399),
+            "payer_account": "6222-P2-a",
+            "payee_account": "6222-P4",
+            "amount_fen": 10_000,
+        }
+    ]
     # a cycle of fast pass-through transfers among three accounts, plus one more hop out
     for i, (a, b) in enumerate([("M1", "M2"), ("M2", "M3"), ("M3", "M1"), ("M1", "M4")]):
-        tx.append({"event_time": T + timedelta(hours=i), "payer_account": a, "payee_account": b,
-                   "amount_fen": 5_000_000 - i * 10_000, "channel": "online_banking"})
+        tx.append(
+            {
+                "event_time": T + timedelta(hours=i),
+                "payer_account": a,
+                "payee_account": b,
+                "amount_fen": 5_000_000 - i * 10_000,
+                "channel": "online_banking",
+            }
+        )
     lake.append("transfer", _table("transfer", tx))
     calls = [
-        {"event_time": T + timedelta(minutes=i), "caller": "1440000000001", "callee": "13900000000",
-         "duration_s": 40, "caller_card_type": "iot", "imei": f"imei-{i % 2}"}
+        {
+            "event_time": T + timedelta(minutes=i),
+            "caller": "1440000000001",
+            "callee": "13900000000",
+            "duration_s": 40,
+            "caller_card_type": "iot",
+            "imei": f"imei-{i % 2}",
+        }
         for i in range(3)
     ] + [
-        {"event_time": T + timedelta(seconds=30 * i), "caller": f"1700001{i % 6:04d}",
-         "callee": f"1351111{i:04d}", "duration_s": 5, "imei": "imei-box"} for i in range(120)
+        {
+            "event_time": T + timedelta(seconds=30 * i),
+            "caller": f"1700001{i % 6:04d}",
+            "callee": f"1351111{i:04d}",
+            "duration_s": 5,
+            "imei": "imei-box",
+        }
+        for i in range(120)
     ]
     lake.append("call", _table("call", calls))
-    lake.append("sms", _table("sms", [{"event_time": T, "sender": "1440000000001",
-                                        "receiver": "13900000000", "sender_card_type": "iot"}]))
-    reports = [{"event_time": T, "target_kind": "number", "target_value": f"1390000{i:04d}"}
-               for i in range(3)]
+    lake.append(
+        "sms",
+        _table(
+            "sms",
+            [
+                {
+                    "event_time": T,
+                    "sender": "1440000000001",
+                    "receiver": "13900000000",
+                    "sender_card_type": "iot",
+                }
+            ],
+        ),
+    )
+    reports = [
+        {"event_time": T, "target_kind": "number", "target_value": f"1390000{i:04d}"}
+        for i in range(3)
+    ]
     lake.append("public_report", _table("public_report", reports))
 
 
@@ -83,8 +171,16 @@ def test_detect_run_writes_governance_findings(data_dir: Path) -> None:
     assert r.exit_code == 0, r.output
     f = read_findings(data_dir).to_pandas()
     rules = set(f.rule_id.dropna())
-    assert {"GOV-CARD-LIMIT", "GOV-ACCT-CLASS1", "GOV-BULK-OPEN", "GOV-IOT-VOICE",
-            "GOV-IOT-DEVICE", "GOV-DORMANT", "GOV-PHONE-SHARED", "GOV-SELLER"} <= rules
+    assert {
+        "GOV-CARD-LIMIT",
+        "GOV-ACCT-CLASS1",
+        "GOV-BULK-OPEN",
+        "GOV-IOT-VOICE",
+        "GOV-IOT-DEVICE",
+        "GOV-DORMANT",
+        "GOV-PHONE-SHARED",
+        "GOV-SELLER",
+    } <= rules
     card = f[f.rule_id == "GOV-CARD-LIMIT"].iloc[0]
     assert card.entity_value == "P1" and len(card.evidence) == 7
     assert "反电信网络诈骗法" in card.legal_basis and "24小时" in card.next_action

@@ -28,13 +28,15 @@ def _calls_csv(path: Path, n: int, bad_every: int = 0) -> Path:
     dur = rng.integers(0, 3600, n).astype(str).astype(object)
     if bad_every:
         dur[::bad_every] = "oops"
-    t = pa.table({
-        "event_id": [f"call-{i:08d}" for i in range(n)],
-        "event_time": secs.astype(str),
-        "caller": (13_800_000_000 + rng.integers(0, 50_000, n)).astype(str),
-        "callee": (13_900_000_000 + rng.integers(0, 50_000, n)).astype(str),
-        "duration_s": pa.array(dur.tolist(), pa.string()),
-    })
+    t = pa.table(
+        {
+            "event_id": [f"call-{i:08d}" for i in range(n)],
+            "event_time": secs.astype(str),
+            "caller": (13_800_000_000 + rng.integers(0, 50_000, n)).astype(str),
+            "callee": (13_900_000_000 + rng.integers(0, 50_000, n)).astype(str),
+            "duration_s": pa.array(dur.tolist(), pa.string()),
+        }
+    )
     pacsv.write_csv(t, path)
     return path
 
@@ -66,8 +68,11 @@ def test_duplicates_within_one_file_kept_once(lake, write) -> None:  # noqa: ANN
 
 
 def test_same_event_id_from_two_orgs_is_two_events(lake, write) -> None:  # noqa: ANN001
-    p = write("c.csv", "event_id,event_time,caller,callee,duration_s\n"
-              "e1,2026-11-28 10:00:00,13800138000,13900139000,1\n")
+    p = write(
+        "c.csv",
+        "event_id,event_time,caller,callee,duration_s\n"
+        "e1,2026-11-28 10:00:00,13800138000,13900139000,1\n",
+    )
     assert ingest_files("call", [p], org="telecom-a").accepted == 1
     assert ingest_files("call", [p], org="telecom-b").accepted == 1
     assert lake.count("call") == 2
@@ -76,8 +81,19 @@ def test_same_event_id_from_two_orgs_is_two_events(lake, write) -> None:  # noqa
 def test_kill_9_mid_file_then_rerun_exactly_once(lake, data_dir, tmp_path) -> None:  # noqa: ANN001
     n = 200_000
     p = _calls_csv(tmp_path / "big.csv", n)
-    cmd = [sys.executable, "-c", "from fanzha.cli import main; main()", "ingest", "call", str(p),
-           "--org", "telecom-a", "--batch-rows", "2000", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-c",
+        "from fanzha.cli import main; main()",
+        "ingest",
+        "call",
+        str(p),
+        "--org",
+        "telecom-a",
+        "--batch-rows",
+        "2000",
+        "--quiet",
+    ]
     env = dict(os.environ, FANZHA_DATA_DIR=str(data_dir))
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120

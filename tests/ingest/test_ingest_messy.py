@@ -24,7 +24,11 @@ def _by_id(lake, kind: str) -> dict[str, dict]:  # noqa: ANN001
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
 def test_encodings(lake, write, encoding) -> None:  # noqa: ANN001
-    p = write("calls.csv", CALL_HEAD + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,成都市锦江区\n", encoding)
+    p = write(
+        "calls.csv",
+        CALL_HEAD + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,成都市锦江区\n",
+        encoding,
+    )
     r = ingest_files("call", [p], org="telecom-a")
     assert (r.accepted, r.rejected) == (1, 0)
     row = _by_id(lake, "call")["c1"]
@@ -33,13 +37,19 @@ def test_encodings(lake, write, encoding) -> None:  # noqa: ANN001
 
 
 def test_bom_header_is_recognised(lake, write) -> None:  # noqa: ANN001
-    p = write("bom.csv", "\ufeff" + CALL_HEAD + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,\n")
+    p = write(
+        "bom.csv", "\ufeff" + CALL_HEAD + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,\n"
+    )
     r = ingest_files("call", [p], org="t")
     assert r.accepted == 1 and r.ignored_columns == []
 
 
 def test_fullwidth_digits(lake, write) -> None:  # noqa: ANN001
-    p = write("fw.csv", CALL_HEAD + "c1,２０２６－１１－２８　１４：０３：００,１３８００１３８０００,13900139000,６０,\n")
+    p = write(
+        "fw.csv",
+        CALL_HEAD
+        + "c1,２０２６－１１－２８　１４：０３：００,１３８００１３８０００,13900139000,６０,\n",
+    )
     r = ingest_files("call", [p], org="t")
     assert r.accepted == 1, r.errors
     row = _by_id(lake, "call")["c1"]
@@ -50,12 +60,21 @@ def test_fullwidth_digits(lake, write) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(
     ("amount", "fen"),
-    [("¥1,234.50", 123450), ("￥1，234.5", 123450), ("1234.5元", 123450), ("RMB 8", 800),
-     ("１２３．４５", 12345), ("0.01", 1)],
+    [
+        ("¥1,234.50", 123450),
+        ("￥1，234.5", 123450),
+        ("1234.5元", 123450),
+        ("RMB 8", 800),
+        ("１２３．４５", 12345),
+        ("0.01", 1),
+    ],
 )
 def test_yuan_amounts(lake, write, amount, fen) -> None:  # noqa: ANN001
-    p = write("t.csv", 'event_id,event_time,payer_account,payee_account,amount\n'
-              f't1,2026-11-28 10:00:00,6222020200112233,6217000010002000,"{amount}"\n')
+    p = write(
+        "t.csv",
+        "event_id,event_time,payer_account,payee_account,amount\n"
+        f't1,2026-11-28 10:00:00,6222020200112233,6217000010002000,"{amount}"\n',
+    )
     r = ingest_files("transfer", [p], org="bank-a")
     assert r.accepted == 1, r.errors
     assert _by_id(lake, "transfer")["t1"]["amount_fen"] == fen
@@ -63,16 +82,22 @@ def test_yuan_amounts(lake, write, amount, fen) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize("amount", ["1.234", "abc", "¥", "1,2,3.4.5", "-5", "0"])
 def test_bad_amounts_rejected(lake, write, amount) -> None:  # noqa: ANN001
-    p = write("t.csv", 'event_id,event_time,payer_account,payee_account,amount\n'
-              f't1,2026-11-28 10:00:00,6222,6217,"{amount}"\n')
+    p = write(
+        "t.csv",
+        "event_id,event_time,payer_account,payee_account,amount\n"
+        f't1,2026-11-28 10:00:00,6222,6217,"{amount}"\n',
+    )
     r = ingest_files("transfer", [p], org="bank-a")
     assert (r.accepted, r.rejected) == (0, 1)
     assert r.errors[0]["row"] == 1 and r.errors[0]["field"] == "amount"
 
 
 def test_amount_fen_column(lake, write) -> None:  # noqa: ANN001
-    p = write("t.csv", "event_id,event_time,payer_account,payee_account,amount_fen\n"
-              "t1,2026-11-28 10:00:00,6222,6217,99\n")
+    p = write(
+        "t.csv",
+        "event_id,event_time,payer_account,payee_account,amount_fen\n"
+        "t1,2026-11-28 10:00:00,6222,6217,99\n",
+    )
     assert ingest_files("transfer", [p], org="b").accepted == 1
     assert _by_id(lake, "transfer")["t1"]["amount_fen"] == 99
 
@@ -107,13 +132,21 @@ def test_configurable_zone_for_naive_times(lake, write) -> None:  # noqa: ANN001
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("2026-11-28", "date without time"), ("28/11/2026 14:03", "unrecognised"),
-     ("2026-02-30 10:00:00", "unrecognised"), ("yesterday", "unrecognised"),
-     ("1899-01-01 00:00:00", "out of range"), ("202611281403", "unrecognised")],
+    [
+        ("2026-11-28", "date without time"),
+        ("28/11/2026 14:03", "unrecognised"),
+        ("2026-02-30 10:00:00", "unrecognised"),
+        ("yesterday", "unrecognised"),
+        ("1899-01-01 00:00:00", "out of range"),
+        ("202611281403", "unrecognised"),
+    ],
 )
 def test_ambiguous_timestamps_rejected(lake, write, text, reason) -> None:  # noqa: ANN001
-    p = write("c.csv", CALL_HEAD + f"ok,2026-11-28 14:03:00,13800138000,13900139000,1,\n"
-              f"bad,{text},13800138000,13900139000,1,\n")
+    p = write(
+        "c.csv",
+        CALL_HEAD + f"ok,2026-11-28 14:03:00,13800138000,13900139000,1,\n"
+        f"bad,{text},13800138000,13900139000,1,\n",
+    )
     r = ingest_files("call", [p], org="t")
     assert (r.accepted, r.rejected) == (1, 1)
     (err,) = r.errors
@@ -121,8 +154,11 @@ def test_ambiguous_timestamps_rejected(lake, write, text, reason) -> None:  # no
 
 
 def test_extra_and_missing_optional_columns(lake, write) -> None:  # noqa: ANN001
-    p = write("c.csv", "event_id,event_time,caller,callee,duration_s,备注,operator_note\n"
-              "c1,2026-11-28 14:03:00,13800138000,13900139000,5,测试,x\n")
+    p = write(
+        "c.csv",
+        "event_id,event_time,caller,callee,duration_s,备注,operator_note\n"
+        "c1,2026-11-28 14:03:00,13800138000,13900139000,5,测试,x\n",
+    )
     r = ingest_files("call", [p], org="t")
     assert r.accepted == 1
     assert r.ignored_columns == ["备注", "operator_note"]
@@ -138,17 +174,25 @@ def test_missing_required_column_rejects_every_row(lake, write) -> None:  # noqa
 
 
 def test_per_record_errors_and_dead_letters(lake, write) -> None:  # noqa: ANN001
-    p = write("c.csv", CALL_HEAD
-              + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,\n"
-              + "c2,2026-11-28 14:03:00,13800138000,,70,\n"
-              + ",2026-11-28 14:03:00,13800138000,13900139000,-1,\n"
-              + "c4,2026-11-28 14:03:00,13800138000,13900139000,99999,\n"
-              + "c5,2026-11-28 14:03:00,13800138000,13900139000,6.5,\n")
+    p = write(
+        "c.csv",
+        CALL_HEAD
+        + "c1,2026-11-28 14:03:00,13800138000,13900139000,60,\n"
+        + "c2,2026-11-28 14:03:00,13800138000,,70,\n"
+        + ",2026-11-28 14:03:00,13800138000,13900139000,-1,\n"
+        + "c4,2026-11-28 14:03:00,13800138000,13900139000,99999,\n"
+        + "c5,2026-11-28 14:03:00,13800138000,13900139000,6.5,\n",
+    )
     r = ingest_files("call", [p], org="telecom-a")
     assert (r.accepted, r.rejected) == (1, 4)
     got = {(e["row"], e["field"]) for e in r.errors}
-    assert got == {(2, "callee"), (3, "event_id"), (3, "duration_s"), (4, "duration_s"),
-                   (5, "duration_s")}
+    assert got == {
+        (2, "callee"),
+        (3, "event_id"),
+        (3, "duration_s"),
+        (4, "duration_s"),
+        (5, "duration_s"),
+    }
     with session_scope() as s:
         letters, total = deadletters.query(s, kind="call")
         assert total == 4
@@ -158,9 +202,12 @@ def test_per_record_errors_and_dead_letters(lake, write) -> None:  # noqa: ANN00
 
 
 def test_enum_values_case_insensitive_and_checked(lake, write) -> None:  # noqa: ANN001
-    p = write("c.csv", "event_id,event_time,caller,callee,duration_s,direction\n"
-              "c1,2026-11-28 14:03:00,13800138000,13900139000,5,INCOMING\n"
-              "c2,2026-11-28 14:03:00,13800138000,13900139000,5,sideways\n")
+    p = write(
+        "c.csv",
+        "event_id,event_time,caller,callee,duration_s,direction\n"
+        "c1,2026-11-28 14:03:00,13800138000,13900139000,5,INCOMING\n"
+        "c2,2026-11-28 14:03:00,13800138000,13900139000,5,sideways\n",
+    )
     r = ingest_files("call", [p], org="t")
     assert (r.accepted, r.rejected) == (1, 1)
     assert _by_id(lake, "call")["c1"]["direction"] == "incoming"
@@ -169,11 +216,22 @@ def test_enum_values_case_insensitive_and_checked(lake, write) -> None:  # noqa:
 
 def test_jsonl_with_numbers_and_bad_lines(lake, write) -> None:  # noqa: ANN001
     lines = [
-        {"event_id": "j1", "event_time": 1795845780, "caller": "13800138000",
-         "callee": "13900139000", "duration_s": 12},
+        {
+            "event_id": "j1",
+            "event_time": 1795845780,
+            "caller": "13800138000",
+            "callee": "13900139000",
+            "duration_s": 12,
+        },
         "not json",
-        {"event_id": "j2", "event_time": "2026/11/28 14:03:00", "caller": "13800138000",
-         "callee": "13900139000", "duration_s": "7", "extra": {"a": 1}},
+        {
+            "event_id": "j2",
+            "event_time": "2026/11/28 14:03:00",
+            "caller": "13800138000",
+            "callee": "13900139000",
+            "duration_s": "7",
+            "extra": {"a": 1},
+        },
     ]
     text = "\n".join(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False) for x in lines)
     p = write("calls.jsonl", text + "\n")
@@ -184,14 +242,17 @@ def test_jsonl_with_numbers_and_bad_lines(lake, write) -> None:  # noqa: ANN001
 
 
 def test_parquet_typed_columns(lake, tmp_path) -> None:  # noqa: ANN001
-    t = pa.table({
-        "event_id": ["p1", "p2"],
-        "event_time": pa.array([datetime(2026, 11, 28, 14, 3), datetime(2026, 11, 28, 15, 0)],
-                               pa.timestamp("us")),  # naive → Asia/Shanghai
-        "payer_account": ["6222", "6223"],
-        "payee_account": ["6217", "6218"],
-        "amount_fen": pa.array([100, -3], pa.int64()),
-    })
+    t = pa.table(
+        {
+            "event_id": ["p1", "p2"],
+            "event_time": pa.array(
+                [datetime(2026, 11, 28, 14, 3), datetime(2026, 11, 28, 15, 0)], pa.timestamp("us")
+            ),  # naive → Asia/Shanghai
+            "payer_account": ["6222", "6223"],
+            "payee_account": ["6217", "6218"],
+            "amount_fen": pa.array([100, -3], pa.int64()),
+        }
+    )
     p = tmp_path / "t.parquet"
     pq.write_table(t, p)
     r = ingest_files("transfer", [p], org="bank-a")

@@ -129,3 +129,6 @@ def test_every_dimension_reaches_the_person(tmp_path) -> None:
     assert ex.loc[ex.signal_kind == "call", "duration_s"].item() == 300
     # a window before the exposures finds nothing
     assert build_exposures(lake, listed, until=T - timedelta(days=1)).empty
+    # an identifier listed after the call does not reach back to it
+    late = listed.assign(listed_at=pd.Timestamp(T + timedelta(minutes=5)))
+    assert list(build_exposures(lake, late)["signal_kind"]) == ["url_visit", "transfer"]

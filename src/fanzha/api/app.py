@@ -12,11 +12,11 @@ from fanzha import __version__
 from fanzha.api.errors import install_error_handlers
 from fanzha.api.middleware import install_middleware
 from fanzha.api.routers import audit, console, events, health, orgs, warnings
+from fanzha.api.routers import cases as cases_router  # noqa: I001
 from fanzha.api.routers import check_content as check_content_router  # noqa: I001
 from fanzha.api.routers import checks as checks_router  # noqa: I001
 from fanzha.api.routers import intercept as intercept_router  # noqa: I001
 from fanzha.api.routers import registry as registry_router  # noqa: I001
-from fanzha.api.routers import cases as cases_router  # noqa: I001
 
 
 def create_app() -> FastAPI:

@@ -290,16 +290,29 @@ def build_clusters(
     min_cases: int = 2,
     community_min_size: int = 6,
     top: int = 10,
+    unit: str = "community",
 ) -> list[dict]:
-    """Summaries of every component with at least ``min_cases`` cases, largest first: victims,
-    losses, time line, jurisdictions, fraud types, communities, key nodes and hubs touched."""
-    comp = pd.Series(result.components.case_component, index=result.case_ids)
+    """Summaries of every cluster with at least ``min_cases`` cases, largest first: victims,
+    losses, time line, jurisdictions, fraud types, key nodes and hubs touched.
+
+    ``unit="community"`` (default): a cluster is a Leiden community — one shared contact or a
+    number two gangs both used joins two gangs into one component, but rarely into one
+    community (on the simulator's city preset: components ARI 0.00, communities 0.96).
+    ``unit="component"``: a cluster is a connected component. Either way each cluster records
+    the component it belongs to (``component``, ``component_cases``).
+    """
+    comp_all = result.components.case_component
+    comm_all = communities(result, min_size=community_min_size)
+    labels = comm_all if unit == "community" else comp_all
+    comp = pd.Series(labels, index=result.case_ids)
+    component_of = pd.Series(comp_all, index=result.case_ids)
+    component_size = component_of.value_counts()
     sizes = comp.value_counts()
     keep = sizes[sizes >= min_cases].index
     comp = comp[comp.isin(keep)]
     if not len(comp):
         return []
-    comm = pd.Series(communities(result, min_size=community_min_size), index=result.case_ids)
+    comm = pd.Series(comm_all, index=result.case_ids)
 
     def tag(df: pd.DataFrame) -> pd.DataFrame:
         c = df["case_id"].map(comp)
@@ -380,9 +393,13 @@ def build_clusters(
     out = []
     for cl_label, b in base.iterrows():
         ids = members[cl_label]
+        component = int(component_of[ids[0]])
         out.append(
             {
                 "id": cluster_id(ids),
+                "unit": unit,
+                "component": component,
+                "component_cases": int(component_size[component]),
                 "n_cases": int(b.n_cases),
                 "n_victims": int(b.n_victims),
                 "loss_fen": int(b.loss_fen),

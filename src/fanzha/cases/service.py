@@ -36,6 +36,7 @@ class LinkSettings:
     known_hubs: frozenset[str] = field(default_factory=frozenset)
     min_cases: int = 2
     community_min_size: int = 6
+    unit: str = "community"  # or "component"
 
     def rule(self) -> HubRule:
         return HubRule(k=self.hub_k, quantile=self.hub_quantile, known_hubs=self.known_hubs)
@@ -64,7 +65,11 @@ def run_linking(session: Session, now: datetime, settings: LinkSettings | None =
     )
     inputs = cl.ClusterInputs(bundle.cases, bundle.identifiers, bundle.flows)
     clusters = cl.build_clusters(
-        inputs, result, min_cases=settings.min_cases, community_min_size=settings.community_min_size
+        inputs,
+        result,
+        min_cases=settings.min_cases,
+        community_min_size=settings.community_min_size,
+        unit=settings.unit,
     )
     parts = []
     for c in clusters:

@@ -17,7 +17,9 @@ def _parse(value: str | None, name: str) -> datetime | None:
     try:
         t = datetime.fromisoformat(value)
     except ValueError:
-        console.print(f"[red]错误[/red]: {name}: 无法识别的时间 {value!r}（示例 2026-05-01T00:00:00+08:00）")
+        console.print(
+            f"[red]错误[/red]: {name}: 无法识别的时间 {value!r}（示例 2026-05-01T00:00:00+08:00）"
+        )
         raise typer.Exit(2) from None
     return t if t.tzinfo else t.replace(tzinfo=UTC)
 

@@ -78,4 +78,6 @@ def score_cmd(
     except (ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
     write_table(result, out)
-    console.print(f"已打分 {len(result)} 个号码，判为涉诈 {int(result['is_fraud'].sum())} 个 → {out}")
+    console.print(
+        f"已打分 {len(result)} 个号码，判为涉诈 {int(result['is_fraud'].sum())} 个 → {out}"
+    )

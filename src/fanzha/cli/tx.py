@@ -27,7 +27,9 @@ def train_cmd(
     amount_col: str = typer.Option(..., "--amount-col"),
     time_col: str = typer.Option(..., "--time-col"),
     out: Path = typer.Option(..., "--out"),
-    id_col: str | None = typer.Option(None, "--id-col", help="transaction id column (kept, not a feature)"),
+    id_col: str | None = typer.Option(
+        None, "--id-col", help="transaction id column (kept, not a feature)"
+    ),
     seed: int = typer.Option(0, "--seed"),
 ) -> None:
     """Train LightGBM on the table's columns plus per-account behaviour; threshold = OOF-F1 best."""
@@ -79,4 +81,6 @@ def score_cmd(
     except (ValueError, FileNotFoundError) as exc:
         _fail(str(exc))
     write_table(result, out)
-    console.print(f"已打分 {len(result)} 笔交易，判为欺诈 {int(result['is_fraud'].sum())} 笔 → {out}")
+    console.print(
+        f"已打分 {len(result)} 笔交易，判为欺诈 {int(result['is_fraud'].sum())} 笔 → {out}"
+    )

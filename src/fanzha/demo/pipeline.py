@@ -193,3 +193,315 @@ def _rng(ctx: DemoContext, salt: int) -> np.random.Generator:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class _Plan:
+    at: pd.Timestamp
+    outcome: str
+
+
+class PoliceResponder:
+    """Simulated officers: they take each dispatched task after a delay that mostly meets the
+    SLA, and the outcome follows the ground truth at that moment (already paid → defrauded; a
+    real target is mostly dissuaded; anyone else is a false alarm). Only the demo uses this."""
+
+    def __init__(self, ctx: DemoContext) -> None:
+        self.rng = _rng(ctx, 8)
+        cases = ctx.truth_table("cases")
+        paid = cases.dropna(subset=["first_payment_time"])
+        self.first_paid = paid.groupby("victim_id")["first_payment_time"].min().to_dict()
+        events = ctx.truth_table("events")
+        self.targets = set(events["victim_id"].dropna()) | set(cases["victim_id"])
+        self.plans: dict[int, _Plan] = {}
+
+    def plan(
+        self, task_id: int, person_id: str | None, created: pd.Timestamp, deadline: pd.Timestamp
+    ) -> None:
+        sla = (deadline - created).total_seconds()
+        late = self.rng.random() < 0.08
+        delay = sla * (1.0 + self.rng.random()) if late else sla * self.rng.beta(2, 5)
+        at = created + pd.Timedelta(seconds=float(delay))
+        roll = self.rng.random()
+        paid = self.first_paid.get(person_id)
+        if roll < 0.07:
+            outcome = "unreachable"
+        elif paid is not None and pd.Timestamp(paid) <= at:
+            outcome = "defrauded"
+        elif person_id in self.targets:
+            outcome = "dissuaded" if roll < 0.85 else "refused"
+        else:
+            outcome = "false_alarm"
+        self.plans[task_id] = _Plan(at, outcome)
+
+    def due(self, until: pd.Timestamp) -> list[tuple[int, _Plan]]:
+        out = sorted(
+            ((t, p) for t, p in self.plans.items() if p.at <= until), key=lambda x: x[1].at
+        )
+        for t, _ in out:
+            del self.plans[t]
+        return out
+
+
+def registry_listing(session) -> pd.DataFrame:  # noqa: ANN001
+    """Active risk-list entries the platform may match on (raw values it holds)."""
+    from sqlalchemy import select
+
+    from fanzha.store.tables.registry import RegistryEntry
+
+    q = select(
+        RegistryEntry.kind,
+        RegistryEntry.raw_value,
+        RegistryEntry.grade,
+        RegistryEntry.fraud_type,
+        RegistryEntry.first_seen,
+    ).where(RegistryEntry.status == "active", RegistryEntry.raw_value.is_not(None))
+    df = pd.DataFrame(
+        session.execute(q).all(), columns=["kind", "value", "grade", "fraud_type", "listed_at"]
+    )
+    df["fraud_type"] = df["fraud_type"].fillna("其他类型")
+    df["listed_at"] = pd.to_datetime(df["listed_at"], utc=True)
+    return df
+
+
+def stage_warnings(ctx: DemoContext, step: pd.Timedelta = pd.Timedelta(hours=1)) -> None:
+    """Replay exposures hour by hour: warnings, dispatch, simulated officers, escalation."""
+    from sqlalchemy import select
+
+    from fanzha.domain.clock import FixedClock
+    from fanzha.store.db import session_scope
+    from fanzha.store.tables.warn import WarningRow, WarnTask
+    from fanzha.warn.exposures import build_exposures
+    from fanzha.warn.service import WarningService
+
+    with session_scope() as s:
+        listed = registry_listing(s)
+    people = ctx.truth_table("people")[["person_id", "station_id"]]
+    responder = PoliceResponder(ctx)
+    with ctx.stage("预警劝阻（暴露→预警→派单→反馈）", "exposures") as n:
+        ex = build_exposures(ctx.lake, listed)
+        ex = ex.merge(people, on="person_id", how="left")
+        n[0] = len(ex)
+        if ex.empty:
+            ctx.results["warn"] = {"exposures": 0}
+            return
+        t = ex["at"].min().floor("h")
+        end = ex["at"].max() + pd.Timedelta(days=1)
+        clock = FixedClock(t.to_pydatetime())
+        opened = 0
+        with session_scope() as s:
+            svc = WarningService(s, ctx.settings.secret_bytes, clock)
+            seen: set[int] = set()
+            while t <= end:
+                nxt = t + step
+                for task_id, plan in responder.due(nxt):
+                    clock.set(max(plan.at, t).to_pydatetime())
+                    task = s.get(WarnTask, task_id)
+                    if task is None or task.status not in ("dispatched", "received", "in_progress"):
+                        continue
+                    if task.status == "dispatched":
+                        svc.receive(task_id, PLATFORM_OPERATOR)
+                        svc.start(task_id, PLATFORM_OPERATOR)
+                    elif task.status == "received":
+                        svc.start(task_id, PLATFORM_OPERATOR)
+                    svc.record_outcome(task_id, plan.outcome, PLATFORM_OPERATOR, "模拟处置")
+                clock.set(nxt.to_pydatetime())
+                part = ex[(ex["at"] >= t) & (ex["at"] < nxt)]
+                opened += svc.process(part).opened
+                svc.escalate_due()
+                for task, w in s.execute(
+                    select(WarnTask, WarningRow)
+                    .join(WarningRow, WarningRow.id == WarnTask.warning_id)
+                    .where(
+                        WarnTask.status == "dispatched", WarnTask.created_at >= t.to_pydatetime()
+                    )
+                ).all():
+                    if task.id not in seen:
+                        seen.add(task.id)
+                        responder.plan(
+                            task.id,
+                            svc.person_id_of(w.person_key),
+                            pd.Timestamp(task.created_at),
+                            pd.Timestamp(task.deadline),
+                        )
+                t = nxt
+        ctx.results["warn"] = {"exposures": len(ex), "opened": opened}
+
+
+def stage_intercept(ctx: DemoContext, bucket: pd.Timedelta = pd.Timedelta(hours=6)) -> None:
+    """Victim reports → 报案 records → tracing as of the report → freezes where money still sits
+    → banks reply → return plans by the 2016 rules.
+
+    The victim tells the police which of their transfers went to the fraudster (in the demo that
+    is the simulator's label of their payments); everything after that is the platform's own work
+    on the lake. Reports are traced in 6-hour buckets, each over the transfers known by then.
+    """
+    from fanzha.demo.world import institution_org
+    from fanzha.intercept import orders as order_service
+    from fanzha.intercept import return_records
+    from fanzha.intercept.reports import Involved, ReportIn, VictimTransfer, file_report
+    from fanzha.intercept.returns import Claim, plan_return
+    from fanzha.intercept.tracing import Seed, TransferIndex, trace
+    from fanzha.store.db import session_scope
+
+    reports = ctx.lake.scan("victim_report").to_pandas()
+    if reports.empty:
+        ctx.results["intercept"] = {"reports": 0}
+        return
+    cases = ctx.truth_table("cases").dropna(subset=["case_ref"])
+    tevents = ctx.truth_table("events")
+    payments = tevents[tevents["stage"] == "victim_payment"]
+    transfers = ctx.lake.scan("transfer")
+    tdf = (
+        transfers.select(["event_id", "payer_account", "payee_account", "amount_fen", "event_time"])
+        .to_pandas()
+        .set_index("event_id")
+    )
+    accounts = ctx.truth_table("accounts").set_index("account")
+    inst = accounts["institution"].to_dict()
+    names = ctx.truth_table("people").set_index("person_id")["name"]
+    holder = accounts["person_id"].map(names).dropna().to_dict()  # the bank's holder register
+    totals = {
+        "reports": 0,
+        "seeded_fen": 0,
+        "stopped_fen": 0,
+        "frozen_fen": 0,
+        "returned_fen": 0,
+        "freezes": 0,
+        "returns": 0,
+    }
+    frozen_accounts: dict[str, int] = {}
+    with ctx.stage("止付冻结与返还（报案→追踪→冻结→返还）", "reports") as n, session_scope() as s:
+        reports["bucket"] = reports["event_time"].dt.ceil(bucket)
+        for when, group in reports.groupby("bucket"):
+            cutoff = pd.Timestamp(when)
+            index = TransferIndex.from_table(
+                transfers.filter(
+                    pa.compute.less_equal(transfers["event_time"], cutoff.to_pydatetime())
+                )
+            )
+            seeds: list[Seed] = []
+            report_rows = []
+            for r in group.itertuples(index=False):
+                case = cases[cases["case_ref"] == r.case_ref]
+                if case.empty:
+                    continue
+                ids = payments[payments["case_id"].isin(case["case_id"])]["event_id"]
+                paid = tdf.loc[tdf.index.intersection(ids)]
+                paid = paid[paid["event_time"] <= r.event_time]
+                if paid.empty:
+                    continue
+                division = r.division_code if isinstance(r.division_code, str) else None
+                org = f"police-{division}" if division else "platform"
+                rep = file_report(
+                    s,
+                    ReportIn(
+                        case_no=r.case_ref,
+                        victim_id=r.victim_id,
+                        victim_phone=r.victim_phone,
+                        fraud_type=r.fraud_type,
+                        division_code=division,
+                        reported_at=r.event_time.to_pydatetime(),
+                        involved=Involved(),
+                        transfers=[
+                            VictimTransfer(
+                                payee_account=p.payee_account,
+                                amount_fen=int(p.amount_fen),
+                                time=p.event_time.to_pydatetime(),
+                                payer_account=p.payer_account,
+                                event_id=eid,
+                            )
+                            for eid, p in paid.iterrows()
+                        ],
+                    ),
+                    org,
+                    cutoff.to_pydatetime(),
+                )
+                report_rows.append((rep, org))
+                seeds += [Seed(r.victim_id, eid) for eid in paid.index]
+                totals["seeded_fen"] += int(paid["amount_fen"].sum())
+                n[0] += 1
+            if not seeds:
+                continue
+            result = trace(index, seeds)
+            holdings = result.holdings.to_pandas()
+            now = cutoff.to_pydatetime()
+            issuer = report_rows[0][1]
+            for account, part in holdings.groupby("account"):
+                amount = int(part["amount_fen"].sum())
+                bank = institution_org(inst.get(account, "")) if inst.get(account) else None
+                if amount <= 0 or bank is None or account in frozen_accounts:
+                    continue
+                if int(part["min_hop"].min()) == 1:
+                    # first-hop account: emergency stop-payment first (needs the holder's name)
+                    stop = order_service.issue(
+                        s,
+                        order_service.OrderRequest(
+                            order_type="stop_payment",
+                            case_no=report_rows[0][0].case_no,
+                            reason="紧急止付",
+                            operator="演示民警",
+                            addressee_org=bank,
+                            account=account,
+                            account_name=holder.get(account, "未知"),
+                            amount_fen=amount,
+                            report_id=report_rows[0][0].id,
+                        ),
+                        issuer,
+                        now,
+                    )
+                    order_service.execute(
+                        s,
+                        stop.id,
+                        bank,
+                        order_service.Reply(matched=True, amount_fen=amount, balance_fen=amount),
+                        now,
+                    )
+                    totals["stopped_fen"] += amount
+                order = order_service.issue(
+                    s,
+                    order_service.OrderRequest(
+                        order_type="freeze",
+                        case_no=report_rows[0][0].case_no,
+                        reason="电信网络诈骗涉案资金",
+                        operator="演示民警",
+                        addressee_org=bank,
+                        account=account,
+                        amount_fen=amount,
+                        report_id=report_rows[0][0].id,
+                    ),
+                    issuer,
+                    now,
+                )
+                order_service.execute(
+                    s,
+                    order.id,
+                    bank,
+                    order_service.Reply(matched=True, amount_fen=amount, balance_fen=amount),
+                    now,
+                )
+                frozen_accounts[account] = amount
+                totals["frozen_fen"] += amount
+                totals["freezes"] += 1
+                claims = [
+                    Claim(
+                        victim_id=str(v),
+                        loss_fen=int(p["amount_fen"].sum()),
+                        remit_account=str(v),
+                        traced_fen=int(p["amount_fen"].sum()),
+                    )
+                    for v, p in part.groupby("victim_id")
+                ]
+                plan = plan_return(
+                    case_no=report_rows[0][0].case_no,
+                    account=account,
+                    bank=bank,
+                    frozen_fen=amount,
+                    claims=claims,
+                    now=now,
+                )
+                return_records.save(s, plan, issuer, freeze_order_id=order.id)
+                totals["returned_fen"] += plan.returned_fen
+                totals["returns"] += 1
+            totals["reports"] += len(report_rows)
+    ctx.results["intercept"] = totals

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from fanzha.access import orgs, users
+from fanzha.access import users
 from fanzha.access.principal import OrgKind, Role
 from fanzha.store.tables.access import Organisation
 
@@ -70,10 +70,23 @@ def seed_region(session: Session, truth_dir: Path, now: datetime | None = None) 
     have = {o.id for o in session.query(Organisation.id)}
     made = {"police": 0, "banks": 0, "operators": 0}
 
+    rows: list[Organisation] = []
+
     def add(org_id: str, name: str, kind: OrgKind, code: str | None, parent: str | None) -> None:
+        """Queue one organisation; the region's codes are consistent by construction, so the
+        seed skips the per-row checks of ``access.orgs.add_org`` and inserts in one batch."""
         if org_id in have:
             return
-        orgs.add_org(session, org_id, name, kind, code, parent, now=now)
+        rows.append(
+            Organisation(
+                id=org_id,
+                name=name,
+                kind=kind.value,
+                division_code=code,
+                parent_id=parent,
+                created_at=now,
+            )
+        )
         have.add(org_id)
         made[
             "banks"
@@ -113,6 +126,8 @@ def seed_region(session: Session, truth_dir: Path, now: datetime | None = None) 
     for code in sorted(numbers["operator"].dropna().unique()):
         if code in OPERATOR_NAMES:
             add(operator_org(code), OPERATOR_NAMES[code], OrgKind.TELECOM, None, None)
+    session.add_all(rows)
+    session.flush()
     return made
 
 

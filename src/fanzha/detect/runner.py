@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
 import pandas as pd
 
 from fanzha.detect.findings import Finding, grade_for
 from fanzha.detect.governance.rules import GovContext, run_governance
 from fanzha.domain.limits import LIMITS, Limits
+from fanzha.engines.duck import connect
 from fanzha.store.lake import EventLake
 
 
@@ -48,12 +48,24 @@ def number_findings(feats: pd.DataFrame, now: datetime, cfg: NumberRuleConfig) -
             )
             score = max(score, 0.75)
         if reasons:
-            out.append(Finding("number", str(r.number), "numbers.rules", score, grade_for(score),
-                               tuple(reasons), (), now))
+            out.append(
+                Finding(
+                    "number",
+                    str(r.number),
+                    "numbers.rules",
+                    score,
+                    grade_for(score),
+                    tuple(reasons),
+                    (),
+                    now,
+                )
+            )
     return out
 
 
-def account_findings(tx: pd.DataFrame, openings: pd.DataFrame | None, now: datetime) -> list[Finding]:
+def account_findings(
+    tx: pd.DataFrame, openings: pd.DataFrame | None, now: datetime
+) -> list[Finding]:
     from fanzha.detect.accounts.mule_model import signal_table
 
     if tx.empty:
@@ -65,8 +77,18 @@ def account_findings(tx: pd.DataFrame, openings: pd.DataFrame | None, now: datet
     for acct, row in flagged.iterrows():
         score = min(1.0, 0.3 + 0.2 * float(row["hit_kinds"]) + (0.2 if strong[acct] else 0.0))
         ids = tx.loc[(tx.payer == acct) | (tx.payee == acct), "event_id"].astype(str).tolist()
-        out.append(Finding("account", str(acct), "accounts.typologies", score, grade_for(score),
-                           tuple(reasons.get(acct, [])), tuple(ids[:200]), now))
+        out.append(
+            Finding(
+                "account",
+                str(acct),
+                "accounts.typologies",
+                score,
+                grade_for(score),
+                tuple(reasons.get(acct, [])),
+                tuple(ids[:200]),
+                now,
+            )
+        )
     return out
 
 
@@ -80,7 +102,7 @@ def run_detectors(
 ) -> list[Finding]:
     from fanzha.detect.features.number_sql import number_features
 
-    con = duckdb.connect()
+    con = connect()
 
     def rel(kind: str) -> str:
         return lake.relation_sql(kind, since, until)
@@ -93,11 +115,9 @@ def run_detectors(
     findings += number_findings(feats, now, number_cfg or NumberRuleConfig())
     tx = con.sql(
         f"""SELECT event_id, payer_account AS payer, payee_account AS payee, amount_fen,
-                   event_time, channel FROM {rel('transfer')}"""
+                   event_time, channel FROM {rel("transfer")}"""
     ).df()
-    openings = con.sql(
-        f"SELECT account, event_time FROM {all_rel('account_opening')}"
-    ).df()
+    openings = con.sql(f"SELECT account, event_time FROM {all_rel('account_opening')}").df()
     if not tx.empty:
         tx["event_time"] = pd.to_datetime(tx["event_time"], utc=True)
         openings["event_time"] = pd.to_datetime(openings["event_time"], utc=True)

@@ -40,7 +40,9 @@ class NormCache:
     def lookup(self, id_kind: str, col: pa.ChunkedArray, fn) -> tuple[pa.Array, pa.Array]:  # noqa: ANN001
         keys, vals, why = self._get(id_kind)
         idx = pc.index_in(col, value_set=keys)
-        missing = pc.drop_null(pc.unique(pc.filter(col, pc.and_(pc.is_null(idx), pc.is_valid(col)))))
+        missing = pc.drop_null(
+            pc.unique(pc.filter(col, pc.and_(pc.is_null(idx), pc.is_valid(col))))
+        )
         if len(missing):
             new_vals, new_why = fn(id_kind, missing.to_pylist())
             self.keys.setdefault(id_kind, []).append(missing.cast(pa.string()))

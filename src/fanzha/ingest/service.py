@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from fanzha.access import audit
 from fanzha.access.principal import PLATFORM_OPERATOR, Principal
-from fanzha.domain.events import arrow_schema, event_type
+from fanzha.domain.events import event_type
 from fanzha.ingest import deadletters, readers
 from fanzha.ingest.idindex import IdIndex, kind_lock
 from fanzha.ingest.normalise import NormCache, normalise_identifiers
@@ -333,4 +333,3 @@ def replay(
             now,
         )
     return out
-

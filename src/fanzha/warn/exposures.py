@@ -18,14 +18,14 @@ from fanzha.store.lake import EventLake
 PHONE_KINDS = ("phone", "mobile", "fixed_line", "service_number", "foreign_number")
 ACCOUNT_KINDS = ("bank_card", "payment_account", "account")
 URL_KINDS = ("url", "domain")
-APP_KINDS = ("app_id",)
+APP_KINDS = ("app_id", "app")
 
 _SELECT = """
     SELECT l.person_id, '{kind}' AS signal_kind, x.fraud_type, x.grade, e.event_time AS at,
            {duration} AS duration_s, '{ckind}' AS counterpart_kind, {cval} AS counterpart
     FROM {rel} e
     JOIN {links} l ON l.key = e.{person_col}
-    JOIN listed x ON {match}
+    JOIN listed x ON ({match}) AND e.event_time >= x.listed_at
 """
 
 
@@ -37,9 +37,18 @@ def build_exposures(
     con: duckdb.DuckDBPyConnection | None = None,
 ) -> pd.DataFrame:
     """Exposure rows sorted by time; columns as :data:`fanzha.warn.engine.EXPOSURE_COLUMNS` plus
-    ``phone``, ``age``, ``division_code``, ``counterpart_kind``, ``counterpart``."""
+    ``phone``, ``age``, ``division_code``, ``counterpart_kind``, ``counterpart``.
+
+    ``listed`` holds ``kind``, ``value``, ``grade``, ``fraud_type`` and optionally ``listed_at``:
+    an identifier only counts from the moment it was listed (no hindsight)."""
     con = con or duckdb.connect()
-    con.register("listed", listed[["kind", "value", "grade", "fraud_type"]])
+    cols = ["kind", "value", "grade", "fraud_type"]
+    if "listed_at" in listed.columns:
+        cols.append("listed_at")
+    else:
+        listed = listed.assign(listed_at=pd.Timestamp(0, tz="UTC"))
+        cols.append("listed_at")
+    con.register("listed", listed[cols])
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE phone_links AS
             SELECT number AS key, arg_max(person_id, event_time) AS person_id

@@ -155,6 +155,10 @@ class WarningService:
         self._pid_by_key[key] = person_id
         return key
 
+    def person_id_of(self, person_key: str) -> str | None:
+        """The person behind a warning's key, for people this service has processed."""
+        return self._pid_by_key.get(person_key)
+
     def _hash(self, kind: str, value: str) -> str:
         """Keyed hash of an identifier; a value that does not parse as ``kind`` (e.g. a payment
         account reported under a card column) is hashed as given rather than dropped."""

@@ -68,12 +68,17 @@ def account_features(
         (outs["t"] - outs["last_in_t"]).groupby(outs["account"]).median().reindex(f.index)
     )
     f["small_test_n"] = (
-        legs[legs.amount_fen <= SMALL_TEST_FEN].groupby("account").size().reindex(f.index, fill_value=0)
+        legs[legs.amount_fen <= SMALL_TEST_FEN]
+        .groupby("account")
+        .size()
+        .reindex(f.index, fill_value=0)
     )
     cash = outs[outs["channel"].astype(str).isin(CASH_OUT)]
     f["cash_out_share"] = (
-        cash.groupby("account")["amount_fen"].sum() / f["out_fen"].replace(0, np.nan)
-    ).reindex(f.index).fillna(0.0)
+        (cash.groupby("account")["amount_fen"].sum() / f["out_fen"].replace(0, np.nan))
+        .reindex(f.index)
+        .fillna(0.0)
+    )
     gaps = g["t"].diff()
     f["max_idle_days"] = (gaps.groupby(legs["account"]).max() / 24).reindex(f.index).fillna(0.0)
     f["first_t"] = g["t"].min()
@@ -147,9 +152,17 @@ def pattern_rules(
         for r in first.itertuples(index=False):
             sel = legs_by.loc[(r.account, slice(r.wd - n + 1, r.wd)), :]
             hits.append(
-                PatternHit(str(r.account), code, sel.event_time.min(), sel.event_time.max(),
-                           int(r.in_n), int(r.out_n), int(r.in_f), int(r.out_f),
-                           tuple(sel.event_id.astype(str)))
+                PatternHit(
+                    str(r.account),
+                    code,
+                    sel.event_time.min(),
+                    sel.event_time.max(),
+                    int(r.in_n),
+                    int(r.out_n),
+                    int(r.in_f),
+                    int(r.out_f),
+                    tuple(sel.event_id.astype(str)),
+                )
             )
     # 3008: bursts, via one global search over (account, time) keys
     legs = legs.sort_values(["account", "event_time"]).reset_index(drop=True)
@@ -164,9 +177,16 @@ def pattern_rules(
         if cnt[k] >= burst_n:
             sel = legs.iloc[k : j[k]]
             hits.append(
-                PatternHit(str(acct), "3008", sel.event_time.min(), sel.event_time.max(),
-                           int((sel.d == 1).sum()), int((sel.d == -1).sum()),
-                           int(sel.amount_fen[sel.d == 1].sum()), int(sel.amount_fen[sel.d == -1].sum()),
-                           tuple(sel.event_id.astype(str)))
+                PatternHit(
+                    str(acct),
+                    "3008",
+                    sel.event_time.min(),
+                    sel.event_time.max(),
+                    int((sel.d == 1).sum()),
+                    int((sel.d == -1).sum()),
+                    int(sel.amount_fen[sel.d == 1].sum()),
+                    int(sel.amount_fen[sel.d == -1].sum()),
+                    tuple(sel.event_id.astype(str)),
+                )
             )
     return hits

@@ -21,7 +21,8 @@ def to_time_number(s: pd.Series) -> np.ndarray:
     ts = pd.to_datetime(s, errors="coerce", utc=True, format="mixed")
     if ts.isna().mean() > 0.5:
         raise ValueError("table: time column is neither numeric nor a date/time")
-    return (ts.astype("int64") / 1e9).where(ts.notna()).to_numpy(dtype="float64")
+    secs = (ts - pd.Timestamp("1970-01-01", tz="UTC")) / pd.Timedelta(seconds=1)
+    return secs.to_numpy(dtype="float64")
 
 
 def account_features(

@@ -106,8 +106,10 @@ def detect_typologies(
         nodes = pd.Index(pd.unique(pd.concat([w.payer, w.payee])))
         src = nodes.get_indexer(w.payer)
         dst = nodes.get_indexer(w.payee)
-        g = ig.Graph(n=len(nodes), edges=list(zip(src, dst, strict=True)), directed=True)
-        g.simplify()
+        # reciprocal pairs (two people paying each other back) are not a laundering cycle
+        pairs = set(zip(src.tolist(), dst.tolist(), strict=True))
+        one_way = [(a, b) for a, b in pairs if (b, a) not in pairs]
+        g = ig.Graph(n=len(nodes), edges=one_way, directed=True)
         for comp in g.connected_components(mode="strong"):
             if len(comp) >= cfg.cycle_min_size:
                 members = set(nodes[comp])
@@ -122,7 +124,10 @@ def detect_typologies(
             if c >= cfg.sg_paths and s != t:
                 mids = set(nodes[B[s].indices]) & set(nodes[B[:, t].nonzero()[0]])
                 members = (nodes[s], *sorted(mids), nodes[t])
-                e = w[(w.payer == nodes[s]) & w.payee.isin(mids) | w.payer.isin(mids) & (w.payee == nodes[t])]
+                e = w[
+                    (w.payer == nodes[s]) & w.payee.isin(mids)
+                    | w.payer.isin(mids) & (w.payee == nodes[t])
+                ]
                 hits.append(TypologyHit("scatter_gather", members, tuple(e.event_id)))
         co = (B @ B.T).tocoo()  # payees shared by two payers
         for s1, s2, c in zip(co.row, co.col, co.data, strict=True):
@@ -148,9 +153,14 @@ def pass_through_hops(big: pd.DataFrame, cfg: TypologyConfig) -> list[TypologyHi
     inn = big.rename(columns={"payee": "acct", "payer": "src"}).sort_values("event_time")
     out = big.rename(columns={"payer": "acct", "payee": "dst"}).sort_values("event_time")
     m = pd.merge_asof(
-        out, inn[["acct", "event_time", "amount_fen", "event_id", "src"]],
-        on="event_time", by="acct", direction="backward", tolerance=cfg.hop_window,
-        suffixes=("", "_in"), allow_exact_matches=False,
+        out,
+        inn[["acct", "event_time", "amount_fen", "event_id", "src"]],
+        on="event_time",
+        by="acct",
+        direction="backward",
+        tolerance=cfg.hop_window,
+        suffixes=("", "_in"),
+        allow_exact_matches=False,
     ).dropna(subset=["amount_fen_in"])
     ratio = m["amount_fen"] / m["amount_fen_in"]
     m = m[(ratio >= 1 - cfg.hop_tolerance) & (ratio <= 1 + 0.02) & (m["dst"] != m["src"])]

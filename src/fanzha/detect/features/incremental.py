@@ -41,24 +41,30 @@ class NumberFeatureState:
         gap = df.groupby("caller", sort=False)["ts"].diff().to_numpy()
         gap = np.where(first_of, df["ts"].to_numpy() - last, gap)
         hr = (df["ts"].to_numpy() / 3600 + 8) % 24
-        agg = pd.DataFrame(
-            {
-                "caller": df["caller"].to_numpy(),
-                "out_calls": 1.0,
-                "short": (df["duration_s"].to_numpy() < SHORT_CALL_S).astype(float),
-                "dur_sum": df["duration_s"].to_numpy(dtype=float),
-                "night": ((hr >= NIGHT_HOURS[0]) & (hr < NIGHT_HOURS[1])).astype(float),
-                "fwd": (df["direction"].astype(str).to_numpy() == "forwarded").astype(float),
-                "iot": (df["caller_card_type"].astype(str).to_numpy() == "iot").astype(float),
-                "gap_sum": np.nan_to_num(gap),
-                "gap_sq": np.nan_to_num(gap) ** 2,
-                "gap_n": np.isfinite(gap).astype(float),
-            }
-        ).groupby("caller").sum()
+        agg = (
+            pd.DataFrame(
+                {
+                    "caller": df["caller"].to_numpy(),
+                    "out_calls": 1.0,
+                    "short": (df["duration_s"].to_numpy() < SHORT_CALL_S).astype(float),
+                    "dur_sum": df["duration_s"].to_numpy(dtype=float),
+                    "night": ((hr >= NIGHT_HOURS[0]) & (hr < NIGHT_HOURS[1])).astype(float),
+                    "fwd": (df["direction"].astype(str).to_numpy() == "forwarded").astype(float),
+                    "iot": (df["caller_card_type"].astype(str).to_numpy() == "iot").astype(float),
+                    "gap_sum": np.nan_to_num(gap),
+                    "gap_sq": np.nan_to_num(gap) ** 2,
+                    "gap_n": np.isfinite(gap).astype(float),
+                }
+            )
+            .groupby("caller")
+            .sum()
+        )
         new = self.num[_NUM_COLS].add(agg, fill_value=0.0)
         new["last_ts"] = df.groupby("caller")["ts"].max().combine_first(self.num["last_ts"])
         self.num = new
-        self.pairs = self.pairs.add(df.groupby(["caller", "callee"]).size().astype(float), fill_value=0)
+        self.pairs = self.pairs.add(
+            df.groupby(["caller", "callee"]).size().astype(float), fill_value=0
+        )
         self.incoming = self.incoming.add(df.groupby("callee").size().astype(float), fill_value=0)
         for k in self.sets:
             rows = df.loc[df[k].notna(), ["caller", k]].rename(columns={"caller": "number"})
@@ -78,15 +84,25 @@ class NumberFeatureState:
         out["night_share"] = n["night"] / n["out_calls"]
         out["forwarded_share"] = n["fwd"] / n["out_calls"]
         out["iot_voice_calls"] = n["iot"]
-        for k, col in (("cell", "distinct_cells"), ("city", "distinct_cities"), ("imei", "imeis_per_number")):
+        for k, col in (
+            ("cell", "distinct_cells"),
+            ("city", "distinct_cities"),
+            ("imei", "imeis_per_number"),
+        ):
             out[col] = self.sets[k].groupby("number").size().reindex(n.index).fillna(0)
         im = self.sets["imei"]
         per_imei = im.groupby("imei")["number"].nunique()
         out["max_numbers_per_imei"] = (
-            im.assign(k=im["imei"].map(per_imei)).groupby("number")["k"].max().reindex(n.index).fillna(0)
+            im.assign(k=im["imei"].map(per_imei))
+            .groupby("number")["k"]
+            .max()
+            .reindex(n.index)
+            .fillna(0)
         )
         tot = p.groupby(level=0).sum()
-        out["callee_entropy"] = (np.log(tot) - (p * np.log(p)).groupby(level=0).sum() / tot).reindex(n.index)
+        out["callee_entropy"] = (
+            np.log(tot) - (p * np.log(p)).groupby(level=0).sum() / tot
+        ).reindex(n.index)
         rev = pd.MultiIndex.from_arrays([p.index.get_level_values(1), callers])
         back = pd.Series(p.index.isin(rev).astype(float), index=p.index)
         out["callback_share"] = back.groupby(level=0).mean().reindex(n.index)

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 import duckdb
 import pyarrow as pa
 
+from fanzha.engines.duck import connect, query
+
 WINDOWS: dict[str, timedelta] = {
     "1h": timedelta(hours=1),
     "24h": timedelta(hours=24),
@@ -143,9 +145,8 @@ def number_features(
     gap_std: bool = True,
 ) -> pa.Table:
     """``source`` is a FROM-clause, e.g. ``read_parquet('lake/kind=call/*/*.parquet')``."""
-    con = con or duckdb.connect()
     sql = number_features_sql(source, _range(since, until), gap_std)
-    return con.sql(sql).to_arrow_table()
+    return query(sql, con)
 
 
 def windowed_number_features(
@@ -153,17 +154,15 @@ def windowed_number_features(
 ) -> pa.Table:
     """Features over each of :data:`WINDOWS` ending at ``as_of``, joined per number
     (column names suffixed ``_1h``, ``_24h``, ``_7d``)."""
-    con = con or duckdb.connect()
+    con = con or connect()
     parts = []
     for name, width in WINDOWS.items():
         t = number_features(source, as_of - width, as_of, con)
         con.register(f"w_{name}", t)
         parts.append(name)
-    cols = ", ".join(
-        f"w_{n}.{c} AS {c}_{n}" for n in parts for c in FEATURE_COLUMNS
-    )
+    cols = ", ".join(f"w_{n}.{c} AS {c}_{n}" for n in parts for c in FEATURE_COLUMNS)
     joins = " ".join(f"LEFT JOIN w_{n} USING (number)" for n in parts[:-1])
     # the widest window holds every number of the narrower ones
     widest = parts[-1]
     sql = f"SELECT number, {cols} FROM w_{widest} {joins} ORDER BY number"
-    return con.sql(sql).to_arrow_table()
+    return query(sql, con)

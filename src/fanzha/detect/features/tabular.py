@@ -68,7 +68,11 @@ class TableEncoder:
 
     @classmethod
     def from_dict(cls, d: dict) -> TableEncoder:
-        return cls(list(d["numeric"]), {k: list(v) for k, v in d["categorical"].items()}, list(d["dropped"]))
+        return cls(
+            list(d["numeric"]),
+            {k: list(v) for k, v in d["categorical"].items()},
+            list(d["dropped"]),
+        )
 
 
 def quantile_grid(X: pd.DataFrame, n: int = 101) -> dict[str, list[float]]:
@@ -86,7 +90,11 @@ def percentile_of(grid: list[float], value: float) -> float:
     """Share (0..1) of training rows at or below ``value``."""
     if not grid or not np.isfinite(value):
         return 0.5
-    g = np.asarray(grid)
+    g = np.asarray(grid, dtype="float64")
+    if len(g) < 2:
+        return 0.5
     lo = np.searchsorted(g, value, side="left")
     hi = np.searchsorted(g, value, side="right")
-    return float((lo + hi) / 2 / (len(g) - 1)) if len(g) > 1 else 0.5
+    if hi - lo > 1:  # the value sits on a run of tied quantiles: take the middle of the run
+        return float((lo + hi - 1) / 2 / (len(g) - 1))
+    return float(np.interp(value, g, np.linspace(0.0, 1.0, len(g))))

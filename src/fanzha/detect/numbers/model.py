@@ -255,7 +255,10 @@ class NumberModel:
             oof_auc=float(roc_auc_score(y, oof)),
             oof_precision=prec,
             oof_recall=rec,
-            rules=[{"name": r.name, "support": r.support, "precision": r.precision, "active": r.active} for r in rules],
+            rules=[
+                {"name": r.name, "support": r.support, "precision": r.precision, "active": r.active}
+                for r in rules
+            ],
         )
 
     @staticmethod
@@ -362,7 +365,7 @@ class NumberModel:
 
 
 def phrase(name: str, value: float, grid: list[float]) -> str:
-    """"主叫通话量高（高于98%号码）" style text for one feature value."""
+    """ "主叫通话量高（高于98%号码）" style text for one feature value."""
     label = feature_label(name)
     if not np.isfinite(value):
         return f"{label}缺失"
