@@ -201,7 +201,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--people", type=int, default=20_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--fpr", type=float, default=0.001)
+    ap.add_argument("--fpr", type=float, default=0.0005, help="target FPR on the training month")
     args = ap.parse_args()
     t0 = time.perf_counter()
     # train: one simulated month with half of the IBM attempts; test: another month (other seed,

@@ -61,10 +61,9 @@ def synthetic_registry(entries: int, seed: int = 7) -> tuple[np.ndarray, np.ndar
     real_i += [pack(RiskLevel.HIGH, FraudType.IMPERSONATE_AUTHORITY, None)] * len(fraud_phones)
     n_syn = max(entries - len(real_p), 0)
     prefixes = np.concatenate([rng.integers(-(2**63), 2**63 - 1, n_syn, dtype=np.int64), real_p])
-    infos = np.concatenate(
-        [rng.integers(0, 4, n_syn).astype(np.uint16) | (15 << 2) | (15 << 6), real_i]
-    ).astype(np.uint16)
-    infos[:n_syn] = np.maximum(infos[:n_syn] & 0x3, 1) | (15 << 2) | (15 << 6)
+    none = (15 << 2) | (15 << 6)  # no fraud type, no code
+    synthetic_info = rng.integers(1, 4, n_syn).astype(np.uint16) | none  # grades 1–3
+    infos = np.concatenate([synthetic_info, np.array(real_i, dtype=np.uint16)])
     load = {"case_accounts": case_accounts, "fraud_phones": fraud_phones}
     return prefixes, infos, load
 

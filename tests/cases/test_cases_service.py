@@ -157,3 +157,23 @@ def test_package_masked_by_default_full_on_request(linked: synthetic.World, tmp_
     kn = (out2 / "key_nodes.csv").read_text("utf-8-sig")
     assert all(a in kn for a in raw_accounts)
     assert "完整标识" in (out2 / "index.html").read_text("utf-8")
+
+
+@pytest.mark.postgres
+def test_link_and_read_on_postgres(pg_data_dir: Path) -> None:
+    upgrade()
+    world = synthetic.generate(n_gangs=4, victims_per_gang=(8, 15), seed=8)
+    with session_scope() as s:
+        service.import_bundle(s, world.bundle(), NOW)
+        out = service.run_linking(s, NOW)
+    assert out["clusters"] == 4
+    with session_scope() as s:
+        rows, total = service.list_clusters(s, PLATFORM_OPERATOR)
+        assert total == 4
+        c = service.get_cluster(s, PLATFORM_OPERATOR, rows[0]["id"], NOW, full_identifiers=True)
+        assert c["key_nodes"]["collector"][0]["value"]
+        assert {world.gang_of_case[x["id"]] for x in c["cases"]} == {
+            world.gang_of_case[c["cases"][0]["id"]]
+        }
+        reported = [x["reported_at"] for x in c["cases"]]
+        assert all(r.endswith("+00:00") for r in reported)

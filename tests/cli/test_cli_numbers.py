@@ -203,6 +203,8 @@ def test_numbers_on_sichuan_sample(datasets_dir: Path, tmp_path: Path) -> None:
             str(g),
             "--out",
             str(tmp_path / "m"),
+            "--folds",
+            "3",
         ],
     )
     assert r.exit_code == 0, r.output

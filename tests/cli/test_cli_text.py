@@ -79,7 +79,7 @@ def test_train_then_classify_jsonl_with_bad_rows(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     assert "第 2 行" in r.output  # the bad JSON line is reported with its row number
     res = pd.read_csv(out, dtype=str, keep_default_na=False)
-    assert res["id"].tolist() == ["1", "", "3", ""]
+    assert res["id"].tolist() == ["1", "", "3", "4"]
     assert list(res.columns)[-4:] == ["is_fraud", "fraud_type", "score", "evidence"]
     assert res["is_fraud"].tolist() == ["1", "0", "0", "0"]
     assert res["fraud_type"][0] in set(meta["labels"]) - {NORMAL}

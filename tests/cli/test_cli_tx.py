@@ -26,8 +26,8 @@ PAYSIM = [
 
 def test_tx_on_paysim_holdout(datasets_dir: Path, tmp_path: Path) -> None:
     df = pd.read_csv(datasets_dir / "transactions" / "paysim" / "paysim_sample_3k.csv")
-    df = df.sample(1500, random_state=3).reset_index(drop=True)
-    tr, te = df.iloc[:1100], df.iloc[1100:]
+    df = df.sample(1000, random_state=3).reset_index(drop=True)
+    tr, te = df.iloc[:700], df.iloc[700:]
     tr.to_csv(tmp_path / "tr.csv", index=False)
     te.drop(columns=["isFraud"]).to_parquet(tmp_path / "te.parquet", index=False)
     r = runner.invoke(

@@ -143,6 +143,31 @@ def build_lake(root: Path) -> None:
         }
         for i in range(120)
     ]
+    # a fraud dialler (many short calls to strangers, nobody calls back) and a courier (many short
+    # calls too, but customers call back): only the dialler is a fraud number
+    for who, back in (("13312340000", 0), ("13512340000", 2)):
+        for i in range(80):
+            customer = f"1860000{i:04d}"
+            t = T + timedelta(minutes=2 * i)
+            calls.append(
+                {
+                    "event_time": t,
+                    "caller": who,
+                    "callee": customer,
+                    "duration_s": 6,
+                    "imei": f"imei-{who}",
+                }
+            )
+            if back and i % back == 0:
+                calls.append(
+                    {
+                        "event_time": t + timedelta(minutes=1),
+                        "caller": customer,
+                        "callee": who,
+                        "duration_s": 30,
+                        "imei": f"imei-{customer}",
+                    }
+                )
     lake.append("call", _table("call", calls))
     lake.append(
         "sms",
@@ -191,7 +216,9 @@ def test_detect_run_writes_governance_findings(data_dir: Path) -> None:
     assert set(bulk.entity_value) == {"O-bulk", "A9"}
     # the SIM box (6 numbers on one IMEI, short calls, no callbacks) and the laundering cycle
     numbers = f[f.detector == "numbers.rules"]
-    assert set(numbers.entity_value) == {f"1700001{i:04d}" for i in range(6)}
+    assert set(numbers.entity_value) == {f"1700001{i:04d}" for i in range(6)} | {"13312340000"}
+    dialler = numbers[numbers.entity_value == "13312340000"].iloc[0]
+    assert "回拨率低" in dialler.reasons[0]
     accts = f[f.detector == "accounts.typologies"]
     assert {"M1", "M2", "M3"} <= set(accts.entity_value)
     assert "6222-P4" not in set(accts.entity_value)

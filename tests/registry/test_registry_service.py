@@ -205,3 +205,33 @@ def test_entry_view_carries_restriction_notice(env):
     assert notice["reason"] == "受害人报案涉及该收款账户"
     assert "申诉" in notice["appeal_channel"]
     assert any("身份证件" in d for d in notice["documents"])
+
+
+@pytest.mark.postgres
+def test_registry_workflow_on_postgresql(pg_url):
+    engine = make_engine(pg_url)
+    upgrade(engine=engine)
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    try:
+        clock = FixedClock(START)
+        svc = RegistryService(session, SECRET, clock, MemoryIndex())
+        e = svc.report(_case_account(), BANK_A)
+        svc.report(_case_account(), BANK_B)
+        appeal = svc.submit_appeal(e.id, "非本人操作", documents=["身份证"])
+        clock.advance(LIMITS.appeal_review_deadline + timedelta(hours=1))
+        assert [a.id for a in svc.overdue_appeals()] == [appeal.id]
+        svc.review_appeal(appeal.id, verification_passed=True, principal=POLICE)
+        session.commit()
+        again = svc.get(e.id)
+        assert again.status == Status.LIFTED and again.report_count == 2
+        assert [ev.action for ev in svc.history(e.id)] == [
+            "listed",
+            "updated",
+            "appeal_submitted",
+            "appeal_lifted",
+        ]
+        assert svc.history(e.id)[-1].detail["late"] is True
+        assert again.first_seen.tzinfo is not None
+    finally:
+        session.close()
+        engine.dispose()

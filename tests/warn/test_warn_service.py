@@ -67,8 +67,10 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
     return df
 
 
-@pytest.fixture
-def world(data_dir):
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def world(request):
+    """The same region on the embedded SQLite and on the real PostgreSQL."""
+    request.getfixturevalue("data_dir" if request.param == "sqlite" else "pg_data_dir")
     upgrade()
     with session_scope() as s:
         add_org(s, "sc", "四川省公安厅", OrgKind.PROVINCE_POLICE, "510000", now=T0)

@@ -409,7 +409,8 @@ def build_clusters(
                 "fraud_types": dict(ft.get(cl_label, [])),
                 "timeline": tl.get(cl_label, []),
                 "key_nodes": kn.get(cl_label, {k: list(v) for k, v in empty_roles.items()}),
-                "hubs": hubs.get(cl_label, []),
+                "hubs": hubs.get(cl_label, [])[:20],  # the 20 busiest; the count beside
+                "n_hubs": len(hubs.get(cl_label, [])),
                 "hub_rule": result.rule_text,
                 "communities": sorted(
                     cmb.get(cl_label, []), key=lambda d: (-d["n_cases"], d["label"])

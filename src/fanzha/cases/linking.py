@@ -221,7 +221,13 @@ def link_codes(
     keep = ~hub[nd] & (degree[nd] >= 2)
     labels = connected_components(n_cases, star_to_path(c[keep], nd[keep]), engine=engine)
     bridge = np.full(n_nodes, np.nan)
-    if rule.bridge_share is not None and (cand & ~known).any():
+    rule_text = rule.describe(threshold, q_value)
+    blob = n_cases and np.bincount(labels).max() >= (rule.bridge_share or 1.0) * n_cases
+    if rule.bridge_share is not None and (cand & ~known).any() and blob:
+        # without the candidates the cases are already one blob: the test cannot tell a gang's
+        # core from a hub, so the degree rule alone decides
+        rule_text += "（未做桥接检验：不含候选节点时最大关联组已过半）"
+    elif rule.bridge_share is not None and (cand & ~known).any():
         on = (cand & ~known)[nd]
         pairs = pd.DataFrame({"node": nd[on], "label": labels[c[on]]})
         counts = pairs.groupby(["node", "label"]).size()
@@ -243,7 +249,7 @@ def link_codes(
         hub=hub,
         threshold=threshold,
         quantile_value=q_value,
-        rule_text=rule.describe(threshold, q_value),
+        rule_text=rule_text,
         case_idx=c,
         node_idx=nd,
         bridge=bridge,

@@ -199,7 +199,7 @@ def render_html(data: dict, full: bool, meta: dict) -> str:
 <h2>涉及单位</h2>{table(["行政区划", "案件数", "损失"], divisions)}
 <h2>诈骗类型</h2>{table(["类型", "案件数"], fraud)}
 <h2>时间线</h2>{table(["日期", "案件数", "损失"], timeline)}
-<h2>已剔除的枢纽节点</h2><p>{escape(data["hub_rule"])}</p>
+<h2>已剔除的枢纽节点（共 {data.get("n_hubs", len(data["hubs"]))} 个，列出关联最多的 {len(data["hubs"])} 个）</h2><p>{escape(data["hub_rule"])}</p>
 {table(["类型", "标识", "关联案件数", "原因"], hubs) if hubs else "<p>无</p>"}
 </body></html>
 """

@@ -505,3 +505,44 @@ def stage_intercept(ctx: DemoContext, bucket: pd.Timedelta = pd.Timedelta(hours=
                 totals["returns"] += 1
             totals["reports"] += len(report_rows)
     ctx.results["intercept"] = totals
+
+
+def stage_cases(ctx: DemoContext) -> None:
+    """Cases from reports, linked and clustered; compared with the true gangs."""
+    from datetime import timedelta
+
+    from sklearn.metrics import adjusted_rand_score
+    from sqlalchemy import select
+
+    from fanzha.cases.build import bundle_from_lake
+    from fanzha.cases.service import import_bundle, run_linking
+    from fanzha.store.db import session_scope
+    from fanzha.store.tables.cases import Case
+
+    with ctx.stage("串并案（案件→关联→集群）", "cases") as n:
+        bundle = bundle_from_lake(
+            str(ctx.settings.lake_dir),
+            ctx.settings.secret_bytes,
+            window=timedelta(days=14),
+            include_public_reports=True,
+            max_hops=6,
+        )
+        with session_scope() as s:
+            counts = import_bundle(s, bundle, now_utc())
+            linked = run_linking(s, now_utc())
+            got = pd.DataFrame(
+                s.execute(select(Case.id, Case.cluster_id)).all(),
+                columns=["case_ref", "cluster_id"],
+            )
+        n[0] = int(counts.get("cases_new", 0) + counts.get("cases_updated", 0))
+    truth = ctx.truth_table("cases").dropna(subset=["case_ref"])[["case_ref", "gang_id"]]
+    both = truth.merge(got, on="case_ref")
+    both["cluster_id"] = both["cluster_id"].fillna("single-" + both["case_ref"])
+    ari = adjusted_rand_score(both["gang_id"], both["cluster_id"]) if len(both) > 1 else None
+    ctx.results["cases"] = {
+        "cases": int(linked.get("cases", 0)),
+        "clusters": int(linked.get("clusters", 0)),
+        "true_gangs": int(truth["gang_id"].nunique()),
+        "reported_cases_compared": int(len(both)),
+        "ari": round(float(ari), 3) if ari is not None else None,
+    }

@@ -95,8 +95,11 @@ def _time_expr(col: str, typ: pa.DataType, tz: str) -> tuple[str, str]:
         f"'%Y/%m/%d %H:%M:%S.%f', '%Y%m%d %H:%M:%S', '%Y年%m月%d日 %H:%M:%S', "
         f"'%Y年%m月%d日 %H时%M分%S秒']))"
     )
+    # The common case first: 'YYYY-MM-DD HH:MM:SS' (19 characters cannot carry a zone).
+    fast = f"CASE WHEN length({t}) = 19 THEN TRY_CAST({t} AS TIMESTAMP) END"
     v = (
         f"CASE WHEN {t} IS NULL THEN NULL "
+        f"WHEN {fast} IS NOT NULL THEN timezone({_lit(tz)}, {fast}) "
         f"WHEN regexp_full_match({t}, '\\d{{13}}') THEN to_timestamp(CAST({t} AS BIGINT) / 1000.0) "
         f"WHEN regexp_full_match({t}, '\\d{{9,10}}') THEN to_timestamp(CAST({t} AS BIGINT)) "
         f"WHEN regexp_full_match({t}, '\\d{{14}}') "
@@ -106,12 +109,13 @@ def _time_expr(col: str, typ: pa.DataType, tz: str) -> tuple[str, str]:
         f"ELSE timezone({_lit(tz)}, {naive}) END"
     )
     e = (
-        f"CASE WHEN {t} IS NULL THEN NULL "
+        f"CASE WHEN ⟨v⟩ IS NOT NULL THEN (CASE WHEN ⟨v⟩ < TIMESTAMPTZ '{MIN_YEAR}-01-01 00:00:00Z' "
+        f"OR ⟨v⟩ >= TIMESTAMPTZ '{MAX_YEAR + 1}-01-01 00:00:00Z' "
+        f"THEN '时间超出合理范围 (timestamp out of range)' END) "
+        f"WHEN {t} IS NULL THEN NULL "
         f"WHEN regexp_full_match({t}, '\\d{{4}}[-/]\\d{{1,2}}[-/]\\d{{1,2}}') "
         f"THEN '只有日期没有时间 (date without time)' "
-        f"WHEN ⟨v⟩ IS NULL THEN '无法识别的时间格式 (unrecognised timestamp)' "
-        f"WHEN year(⟨v⟩) < {MIN_YEAR} OR year(⟨v⟩) > {MAX_YEAR} "
-        f"THEN '时间超出合理范围 (timestamp out of range)' END"
+        f"ELSE '无法识别的时间格式 (unrecognised timestamp)' END"
     )
     return v, e
 

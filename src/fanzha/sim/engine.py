@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 
 from fanzha.domain.events import arrow_schema
 from fanzha.sim import fraud, ids, life
+from fanzha.sim.truth import label_rows_to_table
 from fanzha.sim.world import ROLE_SALES, World, build_world
 
 PRESETS = {"tiny": 2_000, "city": 100_000, "province": 1_000_000}
@@ -79,11 +80,11 @@ class IdMint:
             return (c * _MULT) ^ self.xor
 
     def many(self, kind: str, n: int) -> pa.Array:
-        v = pc.utf8_lpad(pc.cast(pa.array(self._values(n), pa.uint64()), pa.string()), 20, "0")
+        v = pc.cast(pa.array(self._values(n), pa.uint64()), pa.string())
         return pc.binary_join_element_wise(KIND_PREFIX[kind], v, "")
 
     def one(self, kind: str) -> str:
-        return f"{KIND_PREFIX[kind]}{int(self._values(1)[0]):020d}"
+        return f"{KIND_PREFIX[kind]}{int(self._values(1)[0])}"
 
 
 @dataclass
@@ -92,6 +93,7 @@ class Stats:
     hard_negative_calls: int = 0
     fraud_cold_calls: int = 0
     fraud_blast_sms: int = 0
+    fraud_events: int = 0
     seconds: float = 0.0
 
 
@@ -227,15 +229,23 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
             state.pending[kind] = [r for r in rows if r["event_time"] >= day_end]
             if now:
                 put(kind, _rows_table(kind, now))
+        # labels of the day become an Arrow table (Python dicts cost ~1 KB a row)
+        stats.fraud_cold_calls += sum(1 for r in truth if r.get("stage") == "cold_call")
+        stats.fraud_blast_sms += sum(1 for r in truth if r.get("stage") == "sms_blast")
+        state.truth_tables.append(label_rows_to_table(truth))
+        truth.clear()
         if on_day is not None:
             on_day(day)
-    stats.fraud_cold_calls = sum(1 for r in truth if r.get("stage") == "cold_call")
-    stats.fraud_blast_sms = sum(1 for r in truth if r.get("stage") == "sms_blast")
     # events planned beyond the window were never emitted: drop their labels
-    dropped = {r["event_id"] for rows in state.pending.values() for r in rows}
+    dropped = [r["event_id"] for rows in state.pending.values() for r in rows]
     if dropped:
-        state.truth_events[:] = [r for r in state.truth_events if r["event_id"] not in dropped]
-        state.transcripts[:] = [r for r in state.transcripts if r["event_id"] not in dropped]
+        gone = pa.array(dropped, pa.string())
+        state.truth_tables = [
+            t.filter(pc.invert(pc.is_in(t["event_id"], value_set=gone))) for t in state.truth_tables
+        ]
+        kept = set(dropped)
+        state.transcripts[:] = [r for r in state.transcripts if r["event_id"] not in kept]
+    stats.fraud_events = sum(t.num_rows for t in state.truth_tables)
     stats.seconds = time.perf_counter() - t_start
     return world, state, stats
 

@@ -107,7 +107,8 @@ class FraudState:
     acc_idx: np.ndarray
     sellers: np.ndarray
     pending: dict[str, list[dict]] = field(default_factory=dict)
-    truth_events: list[dict] = field(default_factory=list)
+    truth_events: list[dict] = field(default_factory=list)  # rows of the current day
+    truth_tables: list = field(default_factory=list)  # earlier days, as Arrow tables
     transcripts: list[dict] = field(default_factory=list)
     cases: list[dict] = field(default_factory=list)
     entity_extra: list[dict] = field(default_factory=list)

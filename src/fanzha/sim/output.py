@@ -82,7 +82,7 @@ def summarize(world: World, state: FraudState, stats: Stats, cfg: SimConfig) -> 
         "devices": len(world.devices),
         "events": {k: stats.events[k] for k in KINDS},
         "events_total": sum(stats.events.values()),
-        "fraud_events": len(state.truth_events),
+        "fraud_events": stats.fraud_events,
         "gangs": len(state.gangs),
         "cases": len(state.cases),
         "victims_with_loss": len(victims),

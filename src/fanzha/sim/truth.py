@@ -46,6 +46,18 @@ EVENT_LABEL_COLUMNS = [
 ]
 
 
+def label_rows_to_table(rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(
+        [{c: row.get(c) for c, _ in EVENT_LABEL_COLUMNS} for row in rows],
+        schema=pa.schema(EVENT_LABEL_COLUMNS),
+    )
+
+
+def truth_event_table(state: fraud.FraudState) -> pa.Table:
+    """All event labels: earlier days' tables plus the rows not yet converted."""
+    return pa.concat_tables([*state.truth_tables, label_rows_to_table(state.truth_events)])
+
+
 def _date(days: np.ndarray, start) -> pa.Array:
     d = np.datetime64(start, "D") + days.astype("timedelta64[D]")
     return pa.array(d.astype("datetime64[D]"), pa.date32())
@@ -236,11 +248,7 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
             )
         )
     entities = pa.concat_tables(ent)
-    ev_schema = pa.schema(EVENT_LABEL_COLUMNS)
-    events = pa.Table.from_pylist(
-        [{c: row.get(c) for c, _ in EVENT_LABEL_COLUMNS} for row in state.truth_events],
-        schema=ev_schema,
-    )
+    events = truth_event_table(state)
     gangs = pa.Table.from_pylist(
         [
             {

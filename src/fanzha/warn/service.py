@@ -151,7 +151,7 @@ class WarningService:
         return BatchResult(len(df), len(new_rows), len(raised), stored)
 
     def _person_key(self, person_id: str) -> str:
-        key = self._hash("resident_id", person_id)
+        key = person_key(person_id, self.secret)
         self._pid_by_key[key] = person_id
         return key
 
@@ -160,12 +160,7 @@ class WarningService:
         return self._pid_by_key.get(person_key)
 
     def _hash(self, kind: str, value: str) -> str:
-        """Keyed hash of an identifier; a value that does not parse as ``kind`` (e.g. a payment
-        account reported under a card column) is hashed as given rather than dropped."""
-        try:
-            return keyed_hash(kind, value, self.secret)
-        except IdentifierError:
-            return hash_normalised(kind, value, self.secret)
+        return safe_hash(kind, value, self.secret)
 
     def _open_rows(self, person_keys: list[str]) -> dict[str, WarningRow]:
         out: dict[str, WarningRow] = {}
@@ -503,6 +498,20 @@ class WarningService:
                 select(WarnInbox).where(WarnInbox.phone_hash == h).order_by(WarnInbox.at.desc())
             )
         )
+
+
+def safe_hash(kind: str, value: str, secret: bytes) -> str:
+    """Keyed hash of an identifier; a value that does not parse as ``kind`` (e.g. a payment
+    account reported under a card column) is hashed as given rather than dropped."""
+    try:
+        return keyed_hash(kind, value, secret)
+    except IdentifierError:
+        return hash_normalised(kind, value, secret)
+
+
+def person_key(person_id: str, secret: bytes) -> str:
+    """The key a person's warnings are filed under."""
+    return safe_hash("resident_id", person_id, secret)
 
 
 def _us(dt: datetime) -> int:

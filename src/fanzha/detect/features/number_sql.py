@@ -101,7 +101,7 @@ callback AS (
 spread AS (
     SELECT caller AS number, count(DISTINCT cell) AS distinct_cells,
            count(DISTINCT city) AS distinct_cities, count(DISTINCT imei) AS imeis_per_number
-    FROM c GROUP BY caller
+    FROM (SELECT DISTINCT caller, cell, city, imei FROM c) GROUP BY caller
 ),
 dev AS {mat}(SELECT DISTINCT caller, imei FROM c WHERE imei IS NOT NULL),
 imei_n AS (SELECT imei, count(*) AS numbers FROM dev GROUP BY imei),

@@ -103,8 +103,12 @@ def train_default(
     for text, label in generate(corpus_size, seed=seed):
         texts.append(text)
         labels.append(label)
-    params = TextParams()
-    model, metrics = train_text_model(texts, labels, params, normal_class=NORMAL, seed=seed)
+    # C=3 was chosen on a validation split of this data (metric_by_C 0.3: 0.987, 1: 0.9891,
+    # 3: 0.9909); fixed here so a rebuild takes minutes. max_features keeps the package small.
+    params = TextParams(C=3.0, max_features=200_000)
+    model, metrics = train_text_model(
+        texts, labels, params, normal_class=NORMAL, seed=seed, tune_c=None
+    )
     metrics["external_evaluation"] = external_evaluation(model, root)
     meta = build_metadata(
         model,

@@ -74,6 +74,8 @@ def hashed_ngrams(
                 docs_out.append(doc_of[hidx])
                 start_out.append(pos[hidx])
                 len_out.append(np.full(len(hidx), n, dtype=np.int64))
+    if not docs_out:
+        return empty, empty, empty, empty
     return (
         np.concatenate(docs_out),
         np.concatenate(cols_out),
@@ -101,11 +103,13 @@ class HashedTfidf:
         head_chars: int = 40,
         n_features: int = 1 << 21,
         min_df: int = 2,
+        max_features: int | None = None,
     ):
         self.ngram_range = tuple(ngram_range)
         self.head_chars = head_chars
         self.n_features = n_features
         self.min_df = min_df
+        self.max_features = max_features
         self.remap: np.ndarray | None = None  # hashed column -> compact column, -1 if unused
         self.idf: np.ndarray | None = None
 
@@ -117,6 +121,9 @@ class HashedTfidf:
         counts = count_matrix(docs, self.ngram_range, self.n_features, self.head_chars)
         df = np.bincount(counts.indices, minlength=self.n_features)
         keep = np.nonzero(df >= self.min_df)[0]
+        if self.max_features and len(keep) > self.max_features:  # the most frequent columns
+            top = np.argpartition(-df[keep], self.max_features - 1)[: self.max_features]
+            keep = np.sort(keep[top])
         remap = np.full(self.n_features, -1, dtype=np.int32)
         remap[keep] = np.arange(len(keep), dtype=np.int32)
         self.remap = remap

@@ -88,7 +88,9 @@ class TextModel:
         self.vectorizers: list[tuple[str, Any]] = []
         self.clf: Any = None
         self.classes_: list[str] = []
-        self._coef: np.ndarray | None = None  # (n_classes or 1, n_features), averaged over folds
+        self._coef: np.ndarray | None = None  # (n_classes or 1, n_features)
+        self._intercept: np.ndarray | None = None
+        self._cal: np.ndarray | None = None  # per one-vs-rest column: sigmoid a, b
 
     # ---- features -------------------------------------------------------------------------
     def _build_vectorizers(self) -> None:
@@ -96,7 +98,12 @@ class TextModel:
 
         p = self.params
         self.vectorizers = [
-            ("char", HashedTfidf(tuple(p.char_ngrams), p.head_chars, min_df=p.min_df))
+            (
+                "char",
+                HashedTfidf(
+                    tuple(p.char_ngrams), p.head_chars, min_df=p.min_df, max_features=p.max_features
+                ),
+            )
         ]
         if p.words:
             from sklearn.feature_extraction.text import TfidfVectorizer
@@ -136,17 +143,34 @@ class TextModel:
         counts = {c: int((y == c).sum()) for c in set(y)}
         cv = max(2, min(3, min(counts.values())))
         base = LinearSVC(C=self.params.C, random_state=seed)
-        self.clf = CalibratedClassifierCV(base, method="sigmoid", cv=cv).fit(X, y)
-        self.classes_ = [str(c) for c in self.clf.classes_]
-        coefs = [c.estimator.coef_ for c in self.clf.calibrated_classifiers_]
-        self._coef = np.mean(coefs, axis=0).astype(np.float32)
+        # ensemble=False: calibrators fitted on cross-validated scores, one final linear model.
+        cal = CalibratedClassifierCV(base, method="sigmoid", cv=cv, ensemble=False).fit(X, y)
+        self.classes_ = [str(c) for c in cal.classes_]
+        cc = cal.calibrated_classifiers_[0]
+        self._coef = np.ascontiguousarray(cc.estimator.coef_, dtype=np.float32)
+        self._intercept = np.asarray(cc.estimator.intercept_, dtype=np.float32)
+        self._cal = np.array([[c.a_, c.b_] for c in cc.calibrators], dtype=np.float64)
+        self.clf = None
         return self
 
     # ---- inference ------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str], sp.csr_matrix]:
         normed = [normalize(t) for t in texts]
         X = self._transform([for_features(t) for t in normed])
-        return self.clf.predict_proba(X), normed, X
+        return self._proba(X), normed, X
+
+    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
+        """Sigmoid-calibrated one-vs-rest scores, normalised (as sklearn's CalibratedClassifierCV)."""
+        assert self._coef is not None
+        d = np.asarray(X @ self._coef.T, dtype=np.float64) + self._intercept
+        p = 1.0 / (1.0 + np.exp(d * self._cal[:, 0] + self._cal[:, 1]))
+        if len(self.classes_) == 2:
+            return np.column_stack([1.0 - p[:, 0], p[:, 0]])
+        s = p.sum(axis=1, keepdims=True)
+        s[s == 0] = 1.0
+        p = p / s
+        p[(p.sum(axis=1) == 0)] = 1.0 / len(self.classes_)
+        return p
 
     def _direction(self, cls_index: int) -> np.ndarray:
         """Weights pushing towards class ``cls_index`` and away from the normal class."""

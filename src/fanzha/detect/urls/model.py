@@ -75,7 +75,12 @@ def _dense(p: ParsedURL, reasons: list[Reason]) -> np.ndarray:
     return v
 
 
-def featurize(urls: Sequence[str]) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
+def featurize(
+    urls: Sequence[str],
+    host_ngrams: tuple[int, int] = (3, 5),
+    path_ngrams: tuple[int, int] = (3, 4),
+    path_chars: int = 120,
+) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
     parsed = [parse_url(u if isinstance(u, str) else "") for u in urls]
     reasons = [rule_reasons(p) for p in parsed]
     dense = (
@@ -84,9 +89,9 @@ def featurize(urls: Sequence[str]) -> tuple[sp.csr_matrix, list[ParsedURL], list
         else np.zeros((0, N_DENSE), np.float32)
     )
     hosts = [p.ascii_host for p in parsed]
-    paths = [p.path[:120].lower() for p in parsed]
+    paths = [p.path[:path_chars].lower() for p in parsed]
     blocks = [sp.csr_matrix(dense)]
-    for docs, rng in ((hosts, (3, 5)), (paths, (3, 4))):
+    for docs, rng in ((hosts, host_ngrams), (paths, path_ngrams)):
         rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
         m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(docs), N_HASH))
         m.data = np.minimum(m.data, 1.0)  # presence
@@ -98,8 +103,19 @@ def featurize(urls: Sequence[str]) -> tuple[sp.csr_matrix, list[ParsedURL], list
 
 
 class UrlModel:
-    def __init__(self, C: float = 4.0, threshold: float = 0.5, combine: str = "model"):
+    def __init__(
+        self,
+        C: float = 4.0,
+        threshold: float = 0.5,
+        combine: str = "model",
+        host_ngrams: tuple[int, int] = (3, 5),
+        path_ngrams: tuple[int, int] = (3, 4),
+        path_chars: int = 120,
+    ):
         self.C = C
+        self.host_ngrams = tuple(host_ngrams)
+        self.path_ngrams = tuple(path_ngrams)
+        self.path_chars = path_chars
         self.threshold = threshold
         # "model": the probability decides; "max": rules can raise the score on their own and
         # official domains are capped (used by the shipped model, trained on generated material).
@@ -114,19 +130,27 @@ class UrlModel:
         if with_bare:
             urls = urls + [bare(u) for u in urls]
             y = np.concatenate([y, y])
-        X, _, _ = featurize(urls)
+        X, _, _ = self._featurize(urls)
         self.clf = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X, y)
         return self
 
+    def _featurize(self, urls: Sequence[str]):
+        return featurize(
+            urls,
+            getattr(self, "host_ngrams", (3, 5)),
+            getattr(self, "path_ngrams", (3, 4)),
+            getattr(self, "path_chars", 120),
+        )
+
     def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
-        X, _, _ = featurize(urls)
+        X, _, _ = self._featurize(urls)
         return self.clf.predict_proba(X)[:, 1]
 
     def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []
-        X, parsed, reasons = featurize(clean)
+        X, parsed, reasons = self._featurize(clean)
         proba = self.clf.predict_proba(X)[:, 1]
         out = []
         for u, p, rs, pr in zip(clean, parsed, reasons, proba, strict=True):
