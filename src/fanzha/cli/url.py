@@ -79,7 +79,7 @@ def train_cmd(
     out: Path = typer.Option(..., "--out", help="输出模型目录"),
     test_size: float = typer.Option(0.2, "--test-size", min=0.0, max=0.5),
     seed: int = typer.Option(42, "--seed"),
-    C: float = typer.Option(4.0, "--C", help="逻辑回归正则强度倒数"),
+    C: float = typer.Option(32.0, "--C", help="逻辑回归正则强度倒数"),
 ) -> None:
     """训练网址模型（完整网址与其裸域名各一份，防止模型只学网址形状）。"""
     import json

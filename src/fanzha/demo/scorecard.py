@@ -74,3 +74,77 @@ def warning_figures(session: Session, truth: Any, lake: Any, secret: bytes) -> d
             float((w["outcome"] == "false_alarm").sum() / max(w["outcome"].notna().sum(), 1)), 4
         ),
     }
+
+
+def _yuan(fen: int | None) -> str:
+    return "-" if fen is None else f"¥{fen / 100:,.2f}"
+
+
+def scorecard(ctx: Any, results: dict[str, Any]) -> dict[str, Any]:
+    """Everything the demo prints at the end, as one JSON-able dict."""
+    from fanzha.store.db import session_scope
+
+    cases = ctx.truth_table("cases")
+    with session_scope() as s:
+        warn = warning_figures(s, ctx.truth_table, ctx.lake, ctx.settings.secret_bytes)
+    inter = results.get("intercept", {})
+    return {
+        "frauds_attempted": int(len(cases)),
+        "victims_who_paid": warn["victims_paid"],
+        "losses": {
+            "lost_fen": int(cases["loss_fen"].fillna(0).sum()),
+            "reported_fen": int(inter.get("seeded_fen", 0)),
+            "stopped_fen": int(inter.get("stopped_fen", 0)),
+            "frozen_fen": int(inter.get("frozen_fen", 0)),
+            "returned_fen": int(inter.get("returned_fen", 0)),
+        },
+        "warnings": warn,
+        "detect": results.get("detect", {}),
+        "cases": results.get("cases", {}),
+        "ingest": results.get("ingest", {}),
+        "throughput": [
+            {
+                "stage": t.name,
+                "items": t.items,
+                "unit": t.unit,
+                "seconds": round(t.seconds, 2),
+                "per_second": round(t.rate, 1),
+            }
+            for t in ctx.timings
+        ],
+    }
+
+
+def print_scorecard(console: Any, card: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    w = card["warnings"]
+    money = card["losses"]
+    c = card.get("cases", {})
+    t = Table("指标", "数值", title="演示成绩单")
+    t.add_row("诈骗案件（模拟）", str(card["frauds_attempted"]))
+    t.add_row("付款的被害人", str(card["victims_who_paid"]))
+    share = w.get("share_warned_before_first_payment")
+    t.add_row(
+        "首笔付款前已预警",
+        f"{w['victims_warned_before_first_payment']}"
+        + (f"（{share:.1%}）" if share is not None else ""),
+    )
+    t.add_row("提前量中位数（分钟）", str(w.get("median_lead_time_min")))
+    t.add_row("被预警人数 / 误报占比", f"{w['people_warned']} / {w.get('false_alarm_share')}")
+    t.add_row("难负样本（快递/骑手客户）被预警占比", str(w.get("hard_negative_warned_share")))
+    t.add_row("损失 / 报案", f"{_yuan(money['lost_fen'])} / {_yuan(money['reported_fen'])}")
+    t.add_row(
+        "止付 / 冻结 / 返还",
+        f"{_yuan(money['stopped_fen'])} / {_yuan(money['frozen_fen'])} / "
+        f"{_yuan(money['returned_fen'])}",
+    )
+    t.add_row(
+        "集群 / 真实团伙 / ARI", f"{c.get('clusters')} / {c.get('true_gangs')} / {c.get('ari')}"
+    )
+    for row in card["throughput"]:
+        t.add_row(
+            f"吞吐：{row['stage']}",
+            f"{row['items']:,} {row['unit']}，{row['seconds']}s，{row['per_second']:,}/s",
+        )
+    console.print(t)

@@ -131,10 +131,54 @@ def seed_region(session: Session, truth_dir: Path, now: datetime | None = None) 
     return made
 
 
+def demo_choices(session: Session) -> dict[str, str | None]:
+    """Which units the demo logins belong to: where the action is (most warnings, most orders)."""
+    from sqlalchemy import func, select
+
+    from fanzha.store.tables.intercept import InterceptOrder
+    from fanzha.store.tables.warn import WarningRow
+
+    station = session.execute(
+        select(WarningRow.unit_org_id, func.count())
+        .group_by(WarningRow.unit_org_id)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).first()
+    county = session.execute(
+        select(WarningRow.division_code, func.count())
+        .where(WarningRow.division_code.is_not(None))
+        .group_by(WarningRow.division_code)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).first()
+    bank = session.execute(
+        select(InterceptOrder.addressee_org, func.count())
+        .group_by(InterceptOrder.addressee_org)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).first()
+    phone = session.scalar(
+        select(WarningRow.phone)
+        .where(WarningRow.phone.is_not(None))
+        .order_by(WarningRow.id)
+        .limit(1)
+    )
+    return {
+        "county": county[0] if county else "510104",
+        "station": station[0] if station else None,
+        "bank": bank[0] if bank else institution_org("ICBC"),
+        "citizen_phone": phone,
+    }
+
+
 def seed_accounts(
-    session: Session, county: str, station: str, bank: str, now: datetime | None = None
+    session: Session, choices: dict[str, str | None], now: datetime | None = None
 ) -> list[DemoAccount]:
-    """One login per role; existing users are kept (their passwords are not reprinted)."""
+    """One login per role; existing users are kept. The citizen's user id is the phone number of
+    a person who received a warning, so the portal shows their inbox."""
+    from fanzha.store.tables.access import User
+
+    county = choices.get("county") or "510104"
     city = county[:4] + "00"
     plan = [
         (
@@ -155,17 +199,30 @@ def seed_accounts(
             [Role.OFFICER, Role.INVESTIGATOR],
             "分局民警：预警处置、止付冻结",
         ),
-        ("station", station, [Role.OFFICER], "派出所民警：劝阻任务"),
-        ("bank", bank, [Role.PARTNER], "银行：执行止付冻结、上报可疑"),
+        (
+            "station",
+            choices.get("station") or f"police-{county}",
+            [Role.OFFICER],
+            "派出所民警：劝阻任务",
+        ),
+        (
+            "bank",
+            choices.get("bank") or institution_org("ICBC"),
+            [Role.PARTNER],
+            "银行：执行止付冻结、上报可疑",
+        ),
         ("operator", operator_org("china_mobile"), [Role.PARTNER], "运营商：拦截、切断通话"),
-        ("citizen", "public", [Role.CITIZEN], "群众：查询、举报、我的预警"),
+        (
+            choices.get("citizen_phone") or "citizen",
+            "public",
+            [Role.CITIZEN],
+            "群众：查询、举报、我的预警",
+        ),
     ]
     out = []
     for user, org, roles, what in plan:
         if session.get(Organisation, org) is None:
             continue
-        from fanzha.store.tables.access import User
-
         if session.get(User, user) is None:
             users.add_user(session, user, org, what.split("：")[0], DEMO_PASSWORD, roles, now=now)
         out.append(DemoAccount(user, DEMO_PASSWORD, org, ",".join(r.value for r in roles), what))

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -242,6 +242,11 @@ def ingest_findings(
             continue
         result.accepted += 1
         if item.grade >= min_grade:
+            # Findings come from the platform's own lake: a police or platform principal keeps
+            # the raw value so that other rooms can match events against the entry.
+            item = replace(
+                item, police_authorised=principal.org_kind.is_police or principal.is_platform
+            )
             service.report(item, principal)
             result.listed += 1
     return result

@@ -20,6 +20,7 @@ import scipy.sparse as sp
 
 from fanzha.detect.text.lexicon import Hit, find_cues, guess_type
 from fanzha.detect.text.normalize import for_features, normalize
+from fanzha.domain.taxonomy import FraudType
 
 MODEL_FILE = "model.joblib"
 META_FILE = "metadata.json"
@@ -200,6 +201,11 @@ class TextModel:
             if is_fraud:
                 if self.taxonomy_types or len(self.classes_) > 2:
                     ftype = self.classes_[best]
+                    if self.taxonomy_types and ftype == FraudType.OTHER.value:
+                        # 其他类型 is the model's catch-all; a specific red flag names the type.
+                        hits = hits or find_cues(normed[r])
+                        g = guess_type(hits)
+                        ftype = g.value if g is not None else ftype
                 else:
                     g = guess_type(hits)
                     ftype = g.value if g is not None else ""

@@ -105,12 +105,12 @@ def featurize(
 class UrlModel:
     def __init__(
         self,
-        C: float = 4.0,
+        C: float = 32.0,
         threshold: float = 0.5,
         combine: str = "model",
-        host_ngrams: tuple[int, int] = (3, 5),
-        path_ngrams: tuple[int, int] = (3, 4),
-        path_chars: int = 120,
+        host_ngrams: tuple[int, int] = (1, 5),
+        path_ngrams: tuple[int, int] = (1, 5),
+        path_chars: int = 300,
     ):
         self.C = C
         self.host_ngrams = tuple(host_ngrams)

@@ -64,10 +64,11 @@ def evaluate(model: UrlModel, urls: Sequence[str], y: Sequence[int]) -> dict[str
 def train_url_model(
     urls: Sequence[str],
     labels: Sequence[int],
-    C: float = 4.0,
+    C: float = 32.0,
     test_size: float = 0.2,
     seed: int = 42,
     combine: str = "model",
+    **features: Any,
 ) -> tuple[UrlModel, dict[str, Any]]:
     from sklearn.model_selection import train_test_split
 
@@ -80,10 +81,10 @@ def train_url_model(
         tr, te = train_test_split(
             np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
         )
-        held = UrlModel(C=C, combine=combine).fit(list(u[tr]), y[tr])
+        held = UrlModel(C=C, combine=combine, **features).fit(list(u[tr]), y[tr])
         metrics["held_out"] = evaluate(held, list(u[te]), y[te])
         metrics["held_out"]["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
-    model = UrlModel(C=C, combine=combine).fit(list(u), y)
+    model = UrlModel(C=C, combine=combine, **features).fit(list(u), y)
     return model, metrics
 
 
