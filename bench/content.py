@@ -63,6 +63,26 @@ def bench_text(n: int) -> None:
         )
 
 
+def bench_single(n: int = 1000) -> None:
+    """One message/URL per call in-process: the detector's share of an API request."""
+    from fanzha.detect.text import default_model as text_model
+    from fanzha.detect.urls import default_model as url_model
+
+    tm, um = text_model(), url_model()
+    for name, fn, items in (("text", tm.classify, messages(n)), ("url", um.score, urls(n))):
+        fn(items[:20])
+        lat = []
+        for x in items:
+            t = time.perf_counter()
+            fn([x])
+            lat.append((time.perf_counter() - t) * 1000)
+        a = np.array(lat)
+        print(
+            f"in-process single {name}: p50 {np.percentile(a, 50):.2f} ms, "
+            f"p99 {np.percentile(a, 99):.2f} ms (n={len(a)})"
+        )
+
+
 def bench_urls(n: int) -> None:
     from fanzha.detect.urls import default_model, rules
 
@@ -159,6 +179,7 @@ def main() -> None:
     print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     bench_text(a.size)
     bench_urls(a.size)
+    bench_single()
     if not a.skip_api:
         bench_api(a.requests)
 

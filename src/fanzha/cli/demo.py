@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+console = Console(width=120)
 
 
 def demo(
@@ -64,10 +64,12 @@ def demo(
         json.dumps(card, ensure_ascii=False, indent=2, default=str), "utf-8"
     )
     print_scorecard(console, card)
-    table = Table("用户名", "密码", "机构", "角色", "用途", title="演示账户")
+    table = Table("用户名", "机构", "角色", "用途", title="演示账户")
     for a in accounts:
-        table.add_row(a.user, a.password, a.org_id, a.role, a.what)
+        table.add_row(a.user, a.org_id, a.role, a.what)
     console.print(table)
+    if accounts:
+        console.print(f"演示账户密码均为: {accounts[0].password}")
     if server is not None:
         console.print(f"控制台: http://{host}:{port}/console/   （Ctrl+C 退出）")
         try:

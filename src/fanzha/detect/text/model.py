@@ -163,7 +163,10 @@ class TextModel:
     def _proba(self, X: sp.csr_matrix) -> np.ndarray:
         """Sigmoid-calibrated one-vs-rest scores, normalised (as sklearn's CalibratedClassifierCV)."""
         assert self._coef is not None
-        d = np.asarray(X @ self._coef.T, dtype=np.float64) + self._intercept
+        coef_t = self.__dict__.get("_coef_t")
+        if coef_t is None:  # C-contiguous (features × classes): no copy per product
+            coef_t = self.__dict__["_coef_t"] = np.ascontiguousarray(self._coef.T)
+        d = np.asarray(X @ coef_t, dtype=np.float64) + self._intercept
         p = 1.0 / (1.0 + np.exp(d * self._cal[:, 0] + self._cal[:, 1]))
         if len(self.classes_) == 2:
             return np.column_stack([1.0 - p[:, 0], p[:, 0]])
@@ -190,10 +193,17 @@ class TextModel:
         proba, normed, X = self.predict_proba(clean)
         ni = self.classes_.index(self.normal_class)
         fraud_idx = [i for i in range(len(self.classes_)) if i != ni]
+        scores = 1.0 - proba[:, ni]
+        flagged = [
+            r for r in range(len(clean)) if clean[r].strip() and scores[r] >= self.params.threshold
+        ]
+        table = self._ngram_table([for_features(normed[r]) for r in flagged]) if evidence else {}
+        ngrams = {r: table[k] for k, r in enumerate(flagged)} if evidence else {}
+        directions: dict[int, np.ndarray] = {}
         out: list[TextVerdict] = []
         for r in range(len(clean)):
             p = proba[r]
-            score = float(1.0 - p[ni]) if clean[r].strip() else 0.0
+            score = float(scores[r]) if clean[r].strip() else 0.0
             is_fraud = score >= self.params.threshold
             best = max(fraud_idx, key=lambda i: p[i])
             hits = find_cues(normed[r]) if (evidence or not self.taxonomy_types) else []
@@ -209,39 +219,69 @@ class TextModel:
                 else:
                     g = guess_type(hits)
                     ftype = g.value if g is not None else ""
-            ev: list[dict[str, Any]] = []
-            if evidence and (is_fraud or hits):
-                ev = self._evidence(
-                    X, r, for_features(normed[r]), best, hits, top_ngrams if is_fraud else 0
-                )
+            ev: list[dict[str, Any]] = (
+                [{"phrase": h.phrase, "signal": h.cue.signal, "source": "lexicon"} for h in hits]
+                if evidence
+                else []
+            )
+            if evidence and is_fraud and top_ngrams > 0:
+                if best not in directions:
+                    directions[best] = self._direction(best)
+                ev += self._model_evidence(X, r, ngrams[r], directions[best], hits, top_ngrams)
             out.append(TextVerdict(bool(is_fraud), ftype, round(score, 6), ev))
         return out
 
-    def _evidence(
-        self, X: sp.csr_matrix, r: int, feat: str, cls: int, hits: list[Hit], top: int
-    ) -> list[dict[str, Any]]:
-        ev = [{"phrase": h.phrase, "signal": h.cue.signal, "source": "lexicon"} for h in hits]
-        if top <= 0:
-            return ev
+    def _ngram_table(
+        self, feats: list[str]
+    ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+        """For each doc: (text, model column, start, length) of its n-grams of 2+ characters."""
+        from fanzha.detect.text.features import hashed_ngrams
+
         char = self.vectorizers[0][1]
-        row = X.getrow(r)
-        weights = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
-        direction = self._direction(cls)
-        candidates: dict[str, float] = {}
-        for col, start, n in char.columns_of(feat):
-            if n < 2:
-                continue
-            name = feat[start : start + n]
-            if not name.strip("0") or name in candidates:
-                continue
-            c = weights.get(col, 0.0) * float(direction[col])
-            if c > 0:
-                candidates[name] = c
+        rows, cols, starts, lens = hashed_ngrams(feats, char.ngram_range, char.n_features, 0)
+        cols = char.remap[cols]
+        keep = (lens >= 2) & (cols >= 0)
+        rows, cols, starts, lens = rows[keep], cols[keep], starts[keep], lens[keep]
+        order = np.argsort(rows, kind="stable")
+        rows, cols, starts, lens = rows[order], cols[order], starts[order], lens[order]
+        bounds = np.searchsorted(rows, np.arange(len(feats) + 1))
+        return [
+            (
+                f,
+                cols[bounds[i] : bounds[i + 1]],
+                starts[bounds[i] : bounds[i + 1]],
+                lens[bounds[i] : bounds[i + 1]],
+            )
+            for i, f in enumerate(feats)
+        ]
+
+    def _model_evidence(
+        self,
+        X: sp.csr_matrix,
+        r: int,
+        grams: tuple[str, np.ndarray, np.ndarray, np.ndarray],
+        direction: np.ndarray,
+        hits: list[Hit],
+        top: int,
+    ) -> list[dict[str, Any]]:
+        feat, cols, starts, lens = grams
+        if len(cols) == 0:
+            return []
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        idx, data = X.indices[lo:hi], X.data[lo:hi]
+        order = np.argsort(idx)
+        idx, data = idx[order], data[order]
+        pos = np.clip(np.searchsorted(idx, cols), 0, max(0, len(idx) - 1))
+        w = np.where(idx[pos] == cols, data[pos], 0.0) if len(idx) else np.zeros(len(cols))
+        contrib = w * direction[cols]
+        ev: list[dict[str, Any]] = []
         seen = [h.phrase for h in hits]
-        for name, c in sorted(candidates.items(), key=lambda kv: -kv[1]):
-            if top <= 0:
+        for j in np.argsort(-contrib)[: 8 * top + 8]:
+            c = float(contrib[j])
+            if c <= 0 or top <= 0:
                 break
-            if any(name in s or s in name for s in seen):
+            name = feat[starts[j] : starts[j] + lens[j]]
+            if not name.strip("0") or any(name in s or s in name for s in seen):
                 continue
             seen.append(name)
             ev.append(
@@ -256,6 +296,11 @@ class TextModel:
         return ev
 
     # ---- persistence ----------------------------------------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_coef_t", None)  # derived; rebuilt on first use
+        return state
+
     def save(self, directory: str | Path, metadata: dict[str, Any]) -> None:
         import joblib
 

@@ -90,16 +90,31 @@ def featurize(
     )
     hosts = [p.ascii_host for p in parsed]
     paths = [p.path[:path_chars].lower() for p in parsed]
-    blocks = [sp.csr_matrix(dense)]
+    # One CSR built directly: [dense rule features | host n-grams | path n-grams], each n-gram
+    # block presence-valued and L2-normalised per row.
+    n = len(parsed)
+    rows_l = [np.repeat(np.arange(n), N_DENSE)]
+    cols_l = [np.tile(np.arange(N_DENSE), n)]
+    data_l = [dense.ravel()]
+    offset = N_DENSE
     for docs, rng in ((hosts, host_ngrams), (paths, path_ngrams)):
         rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
-        m = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(docs), N_HASH))
-        m.data = np.minimum(m.data, 1.0)  # presence
-        norms = np.sqrt(np.asarray(m.sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        m = sp.diags(1.0 / norms).dot(m)
-        blocks.append(m.tocsr())
-    return sp.hstack(blocks, format="csr", dtype=np.float32), parsed, reasons
+        key = np.unique(rows * N_HASH + cols)  # presence: duplicates collapse
+        rows, cols = key // N_HASH, key % N_HASH
+        cnt = np.bincount(rows, minlength=n).astype(np.float32)
+        cnt[cnt == 0] = 1.0
+        rows_l.append(rows)
+        cols_l.append(cols + offset)
+        data_l.append((1.0 / np.sqrt(cnt))[rows])
+        offset += N_HASH
+    X = sp.csr_matrix(
+        (
+            np.concatenate(data_l).astype(np.float32),
+            (np.concatenate(rows_l), np.concatenate(cols_l)),
+        ),
+        shape=(n, offset),
+    )
+    return X, parsed, reasons
 
 
 class UrlModel:
@@ -142,16 +157,28 @@ class UrlModel:
             getattr(self, "path_chars", 120),
         )
 
+    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
+        w = self.__dict__.get("_w")
+        if w is None:
+            w = self.__dict__["_w"] = np.ascontiguousarray(self.clf.coef_[0], dtype=np.float64)
+        d = X @ w + float(self.clf.intercept_[0])
+        return 1.0 / (1.0 + np.exp(-d))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_w", None)
+        return state
+
     def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
         X, _, _ = self._featurize(urls)
-        return self.clf.predict_proba(X)[:, 1]
+        return self._proba(X)
 
     def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []
         X, parsed, reasons = self._featurize(clean)
-        proba = self.clf.predict_proba(X)[:, 1]
+        proba = self._proba(X)
         out = []
         for u, p, rs, pr in zip(clean, parsed, reasons, proba, strict=True):
             if not u.strip() or not p.host:
