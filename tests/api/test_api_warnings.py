@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
-from conftest import auth
 
 from fanzha.domain.clock import FixedClock
 from fanzha.domain.identifiers.resident_id import check_char
 from fanzha.settings import get_settings
 from fanzha.store.db import session_scope
 from fanzha.warn.service import WarningService
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"X-API-Key": token}
 
 
 def _pid(first17: str) -> str:
@@ -25,9 +28,17 @@ def _seed(now: datetime) -> None:
     ]
     df = pd.DataFrame(
         [
-            {**r, "signal_kind": "call", "fraud_type": "虚假网络投资理财类", "grade": 3,
-             "at": now - timedelta(minutes=20), "duration_s": 400, "age": 50,
-             "counterpart_kind": "phone", "counterpart": "17012345678"}
+            {
+                **r,
+                "signal_kind": "call",
+                "fraud_type": "虚假网络投资理财类",
+                "grade": 3,
+                "at": now - timedelta(minutes=20),
+                "duration_s": 400,
+                "age": 50,
+                "counterpart_kind": "phone",
+                "counterpart": "17012345678",
+            }
             for r in rows
         ]
     )
@@ -57,12 +68,17 @@ def test_queue_scope_and_outcome(client, api_keys) -> None:
     assert ok.status_code == 200 and ok.json()["status"] == "received"
     again = client.post(f"/v1/warnings/tasks/{tid}/receive", headers=auth(api_keys["cd-jinjiang"]))
     assert again.status_code == 409
-    bad = client.post(f"/v1/warnings/tasks/{tid}/outcome", json={"outcome": "whatever"},
-                      headers=auth(api_keys["cd-jinjiang"]))
+    bad = client.post(
+        f"/v1/warnings/tasks/{tid}/outcome",
+        json={"outcome": "whatever"},
+        headers=auth(api_keys["cd-jinjiang"]),
+    )
     assert bad.status_code == 422
-    done = client.post(f"/v1/warnings/tasks/{tid}/outcome",
-                       json={"outcome": "dissuaded", "note": "电话劝阻成功"},
-                       headers=auth(api_keys["cd-jinjiang"]))
+    done = client.post(
+        f"/v1/warnings/tasks/{tid}/outcome",
+        json={"outcome": "dissuaded", "note": "电话劝阻成功"},
+        headers=auth(api_keys["cd-jinjiang"]),
+    )
     assert done.status_code == 200 and done.json()["status"] == "closed"
     m = client.get("/v1/warnings/metrics?group_by=county", headers=auth(api_keys["cd-police"]))
     assert m.json()["510104"]["dissuasion_rate"] == 1.0
