@@ -1,4 +1,4 @@
-"""Fuzz the ingest and lookup endpoints from the app's own OpenAPI spec: no input yields a 5xx.
+"""Fuzz the ingest, lookup and content-check endpoints from the app's own OpenAPI spec: no input yields a 5xx.
 
 The app is built at import (building it touches no database); each test's ``api_keys`` fixture
 points settings at a fresh migrated data directory before any request is made.
@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 
 from fanzha.api.app import create_app
 
-FUZZED = r"^/v1/(events|deadletters|check/lookup|registry/search)"
+FUZZED = r"^/v1/(events|deadletters|check/(lookup|text|url)|registry/search)"
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
 

@@ -39,6 +39,7 @@ PASSWORD = "fanzha-demo-2026"
 STATION = "S510104001"
 BANK_ORG = "inst-icbc"
 CITIZEN_PHONE = "13800138000"
+EARLIER = ("510105198807070045", "510104196612120018")
 VICTIM_ACCOUNT = "6222020200000000011"
 MULE_1 = "6222020200000000022"
 MULE_2 = "6222020200000000033"
@@ -77,7 +78,9 @@ def _seed(now: datetime) -> dict:
     """Organisations, demo users, warnings, transfers and cases, written through the services."""
     import pandas as pd
 
-    from fanzha.access.principal import OrgKind, Principal
+    from sqlalchemy import select
+
+    from fanzha.access.principal import PLATFORM_OPERATOR, OrgKind, Principal
     from fanzha.cases.service import import_bundle, run_linking
     from fanzha.cases.synthetic import generate
     from fanzha.demo.world import seed_accounts
@@ -87,6 +90,7 @@ def _seed(now: datetime) -> dict:
     from fanzha.store.db import session_scope
     from fanzha.store.migrate import upgrade
     from fanzha.store.tables.access import Organisation
+    from fanzha.store.tables.warn import WarnTask
     from fanzha.warn.service import WarningService
 
     settings = get_settings()
@@ -137,8 +141,10 @@ def _seed(now: datetime) -> dict:
              "510104", STATION),
             ("510104199001010037", "app_install", "虚假网络投资理财类", 3, 25, 0, "13900139000",
              36, "510104", STATION),
-            ("510105198807070045", "call", "刷单返利类", 2, 20, 240, "13700137000", 38,
+            ("510105198807070045", "call", "刷单返利类", 2, 150, 240, "13700137000", 38,
              "510105", None),
+            ("510104196612120018", "call", "冒充电商物流客服类", 2, 140, 300, "13600136000", 60,
+             "510104", STATION),
         ],
         columns=["person_id", "signal_kind", "fraud_type", "grade", "ago", "duration_s", "phone",
                  "age", "division_code", "station_id"],
@@ -148,7 +154,14 @@ def _seed(now: datetime) -> dict:
     exposures["counterpart"] = "17012345678"
     exposures = exposures.drop(columns=["ago"])
     with session_scope() as s:
-        opened = WarningService(s, settings.secret_bytes, FixedClock(now)).process(exposures).opened
+        svc = WarningService(s, settings.secret_bytes, FixedClock(now - timedelta(hours=2)))
+        opened = svc.process(exposures[exposures["person_id"].isin(EARLIER)]).opened
+        # yesterday's work: the officers already called these two people
+        for task in s.scalars(select(WarnTask).order_by(WarnTask.id)).all():
+            svc.receive(task.id, PLATFORM_OPERATOR)
+            svc.record_outcome(task.id, "dissuaded", PLATFORM_OPERATOR, "已电话劝阻")
+        svc.clock = FixedClock(now)
+        opened += svc.process(exposures[~exposures["person_id"].isin(EARLIER)]).opened
     # the victim's transfer to a mule, who forwards part of it and keeps the rest
     t0 = now - timedelta(hours=3)
     transfers = [
@@ -230,8 +243,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             f"{url}/v1/auth/login", json={"username": "analyst", "password": PASSWORD}
         ).json()["token"]
         for kind, value, ftype in (
-            ("mobile", "17012345678", "冒充公检法及政府机关类"),
-            ("bank_card", MULE_1, "虚假网络投资理财类"),
+            ("phone", "17012345678", "冒充公检法及政府机关类"),
+            ("account", MULE_1, "虚假网络投资理财类"),
             ("url", "http://invest-vip-tz.top/login", "虚假网络投资理财类"),
         ):
             r = httpx.post(
@@ -282,15 +295,27 @@ def page(browser, live: Live) -> Iterator[object]:  # noqa: ANN001
     assert not errors, f"JavaScript errors: {errors}"
 
 
-def shot(pg, name: str) -> Path:  # noqa: ANN001
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    pg.screenshot(path=str(path), full_page=True)
-    return path
+@pytest.fixture
+def shot():  # noqa: ANN201
+    """``shot(page, name)`` saves a full-page screenshot to build/screenshots/<name>.png."""
+
+    def take(pg, name: str) -> Path:  # noqa: ANN001
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
 
 
-def login(pg, live: Live, user: str) -> None:  # noqa: ANN001
-    pg.goto("/console/#/login")
-    pg.fill("input[name=username]", user)
-    pg.fill("input[name=password]", PASSWORD)
-    pg.click("button[type=submit]")
+@pytest.fixture
+def login():  # noqa: ANN201
+    """``login(page, user)`` signs in through the login form."""
+
+    def go(pg, user: str) -> None:  # noqa: ANN001
+        pg.goto("/console/#/login")
+        pg.fill("input[name=username]", user)
+        pg.fill("input[name=password]", PASSWORD)
+        pg.click("button[type=submit]")
+
+    return go

@@ -1,11 +1,19 @@
-"""``detect run``: number features + rules, account typologies + 3006/3007/3008, governance, over
-the event lake for a time range; returns findings (the CLI writes them as Parquet)."""
+"""``detect run``: fraud-number model + rules, mule-account model + 3006/3007/3008, governance,
+over the event lake for a time range; returns findings (the CLI writes them as Parquet).
+
+The shipped models (``detect/models/numbers_default``, ``mules_default``, trained on simulator
+output by ``scripts/train_sim_detectors.py``) are loaded once per process. The full laundering
+typology search is run only on the transfers of accounts the model or the fast rules flag: over a
+whole city it is the slowest detector and adds reasons, not recall.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from fanzha.detect.findings import Finding, grade_for
@@ -23,6 +31,32 @@ class NumberRuleConfig:
     dialer_callees: int = 30
     dialer_callback_max: float = 0.1
     dialer_short_min: float = 0.5
+
+
+def lake_relations(
+    lake: EventLake, since: datetime | None, until: datetime
+) -> tuple[Callable[[str], str], Callable[[str], str]]:
+    def rel(kind: str) -> str:
+        return lake.relation_sql(kind, since, until)
+
+    def all_rel(kind: str) -> str:
+        return lake.relation_sql(kind, None, until)
+
+    return rel, all_rel
+
+
+def load_transfers(con, rel, all_rel) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    tx = con.sql(
+        f"""SELECT event_id, payer_account AS payer, payee_account AS payee, amount_fen,
+                   event_time, channel FROM {rel("transfer")}"""
+    ).df()
+    openings = con.sql(
+        f"""SELECT account, min(event_time) AS event_time FROM {all_rel("account_opening")}
+            GROUP BY account"""
+    ).df()
+    tx["event_time"] = pd.to_datetime(tx["event_time"], utc=True)
+    openings["event_time"] = pd.to_datetime(openings["event_time"], utc=True)
+    return tx, (openings if len(openings) else None)
 
 
 def number_findings(feats: pd.DataFrame, now: datetime, cfg: NumberRuleConfig) -> list[Finding]:
@@ -63,20 +97,120 @@ def number_findings(feats: pd.DataFrame, now: datetime, cfg: NumberRuleConfig) -
     return out
 
 
-def account_findings(
-    tx: pd.DataFrame, openings: pd.DataFrame | None, now: datetime
+def _scaled(p: np.ndarray, thr: float) -> np.ndarray:
+    """Map model probability to a finding score: the threshold becomes 0.5 (中), 1 stays 1."""
+    thr = min(max(thr, 1e-6), 1 - 1e-6)
+    return np.clip(0.5 + 0.5 * (p - thr) / (1 - thr), 0.0, 1.0)
+
+
+def model_number_findings(
+    feats: pd.DataFrame, now: datetime, model=None, threshold: float | None = None
 ) -> list[Finding]:
+    from fanzha.detect.numbers.lake_model import label, load_number_model
+
+    model = model or load_number_model()
+    if model is None or feats.empty:
+        return []
+    thr = model.threshold if threshold is None else threshold
+    p = model.predict(feats)
+    rows = np.flatnonzero(p >= thr)
+    reasons = model.reasons(feats, rows, label)
+    score = _scaled(p[rows], thr)
+    return [
+        Finding(
+            "number",
+            str(feats["number"].iat[i]),
+            "numbers.model",
+            float(s),
+            grade_for(float(s)),
+            ("行为模型判定疑似涉诈号码", *rs),
+            (),
+            now,
+        )
+        for i, s, rs in zip(rows, score, reasons, strict=True)
+    ]
+
+
+def model_account_findings(
+    tx: pd.DataFrame,
+    openings: pd.DataFrame | None,
+    until: datetime,
+    now: datetime,
+    model=None,
+    threshold: float | None = None,
+) -> tuple[list[Finding], list[str]]:
+    from fanzha.detect.accounts.lake_model import label, lake_account_features, load_mule_model
+
+    model = model or load_mule_model()
+    if model is None or tx.empty:
+        return [], []
+    F = lake_account_features(tx, openings, until)
+    if F.empty:
+        return [], []
+    thr = model.threshold if threshold is None else threshold
+    p = model.predict(F)
+    rows = np.flatnonzero(p >= thr)
+    reasons = model.reasons(F, rows, label)
+    score = _scaled(p[rows], thr)
+    accts = [str(a) for a in F.index[rows]]
+    ev = _evidence(tx, accts)
+    out = [
+        Finding(
+            "account",
+            a,
+            "accounts.model",
+            float(s),
+            grade_for(float(s)),
+            ("行为模型判定疑似涉诈账户（“两卡”/跑分）", *rs),
+            ev.get(a, ()),
+            now,
+        )
+        for a, s, rs in zip(accts, score, reasons, strict=True)
+    ]
+    return out, accts
+
+
+def _evidence(tx: pd.DataFrame, accts: list[str], per: int = 200) -> dict[str, tuple[str, ...]]:
+    if not accts:
+        return {}
+    s = set(accts)
+    legs = pd.concat(
+        [
+            tx.loc[tx.payer.isin(s), ["payer", "event_id"]].rename(columns={"payer": "a"}),
+            tx.loc[tx.payee.isin(s), ["payee", "event_id"]].rename(columns={"payee": "a"}),
+        ]
+    )
+    return {
+        str(a): tuple(g["event_id"].astype(str).head(per)) for a, g in legs.groupby("a", sort=False)
+    }
+
+
+def account_findings(
+    tx: pd.DataFrame,
+    openings: pd.DataFrame | None,
+    now: datetime,
+    focus: list[str] | None = None,
+) -> list[Finding]:
+    """Typologies and 3006/3007/3008 rules. With ``focus``, only over the transfers touching
+    those accounts (and each rule finding must concern one of them)."""
     from fanzha.detect.accounts.mule_model import signal_table
 
     if tx.empty:
         return []
+    if focus is not None:
+        if not focus:
+            return []
+        s = set(focus)
+        tx = tx[tx.payer.isin(s) | tx.payee.isin(s)]
     F, reasons = signal_table(tx, set(), openings)
+    if focus is not None:
+        F = F[F.index.isin(set(focus))]
     strong = F[["hit_cycle", "hit_scatter_gather", "hit_bipartite"]].sum(axis=1) > 0
     flagged = F[(F["hit_kinds"] >= 2) | strong]
+    ev = _evidence(tx, [str(a) for a in flagged.index])
     out = []
     for acct, row in flagged.iterrows():
         score = min(1.0, 0.3 + 0.2 * float(row["hit_kinds"]) + (0.2 if strong[acct] else 0.0))
-        ids = tx.loc[(tx.payer == acct) | (tx.payee == acct), "event_id"].astype(str).tolist()
         out.append(
             Finding(
                 "account",
@@ -85,10 +219,43 @@ def account_findings(
                 score,
                 grade_for(score),
                 tuple(reasons.get(acct, [])),
-                tuple(ids[:200]),
+                ev.get(str(acct), ()),
                 now,
             )
         )
+    return out
+
+
+def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per (detector, rule, entity) per run: the highest score, reasons merged."""
+    best: dict[tuple, Finding] = {}
+    extra: dict[tuple, list[str]] = {}
+    for f in findings:
+        key = (f.detector, f.rule_id, f.entity_kind, f.entity_value)
+        cur = best.get(key)
+        extra.setdefault(key, [])
+        for r in f.reasons:
+            if r not in extra[key]:
+                extra[key].append(r)
+        if cur is None or f.score > cur.score:
+            best[key] = f
+    out = []
+    for key, f in best.items():
+        if len(extra[key]) > len(f.reasons):
+            f = Finding(
+                f.entity_kind,
+                f.entity_value,
+                f.detector,
+                f.score,
+                f.grade,
+                tuple(extra[key][:10]),
+                f.evidence,
+                f.detected_at,
+                f.legal_basis,
+                f.next_action,
+                f.rule_id,
+            )
+        out.append(f)
     return out
 
 
@@ -99,28 +266,28 @@ def run_detectors(
     now: datetime,
     limits: Limits = LIMITS,
     number_cfg: NumberRuleConfig | None = None,
+    models: bool = True,
 ) -> list[Finding]:
     from fanzha.detect.features.number_sql import number_features
+    from fanzha.detect.numbers.lake_model import MIN_OUT_CALLS, lake_number_features
 
     con = connect()
-
-    def rel(kind: str) -> str:
-        return lake.relation_sql(kind, since, until)
-
-    def all_rel(kind: str) -> str:
-        return lake.relation_sql(kind, None, until)
-
+    rel, all_rel = lake_relations(lake, since, until)
     findings: list[Finding] = []
-    feats = number_features(rel("call"), con=con).to_pandas()
-    findings += number_findings(feats, now, number_cfg or NumberRuleConfig())
-    tx = con.sql(
-        f"""SELECT event_id, payer_account AS payer, payee_account AS payee, amount_fen,
-                   event_time, channel FROM {rel("transfer")}"""
-    ).df()
-    openings = con.sql(f"SELECT account, event_time FROM {all_rel('account_opening')}").df()
-    if not tx.empty:
-        tx["event_time"] = pd.to_datetime(tx["event_time"], utc=True)
-        openings["event_time"] = pd.to_datetime(openings["event_time"], utc=True)
-    findings += account_findings(tx, openings if len(openings) else None, now)
+    if models:
+        rule_feats = lake_number_features(
+            con, rel("call"), rel("sms"), all_rel("sim_issuance"), until, min_out_calls=1
+        )
+        feats = rule_feats[rule_feats["out_calls"] >= MIN_OUT_CALLS].reset_index(drop=True)
+        findings += model_number_findings(feats, now)
+    else:
+        rule_feats = number_features(rel("call"), con=con, gap_std=False).to_pandas()
+    findings += number_findings(rule_feats, now, number_cfg or NumberRuleConfig())
+    tx, openings = load_transfers(con, rel, all_rel)
+    focus: list[str] | None = None
+    if models:
+        acct, focus = model_account_findings(tx, openings, until, now)
+        findings += acct
+    findings += account_findings(tx, openings, now, focus)
     findings += run_governance(GovContext(con, rel, all_rel, until, limits), now)
-    return findings
+    return dedupe(findings)

@@ -156,6 +156,69 @@ def operator_sms(principal: OperatorDep, session: SessionDep, auditor: AuditorDe
     ]
 
 
+@router.get("/v1/operator/numbers", summary="运营商：需拦截或复核的号码（风险名单，脱敏）")
+def operator_numbers(
+    principal: OperatorDep, session: SessionDep, auditor: AuditorDep, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Listed mobile numbers as a partner may see them: masked, no reporting organisation."""
+    from fanzha.api.routers.checks import get_runtime
+    from fanzha.registry.service import RegistryService, entry_view
+
+    svc = RegistryService(session, get_settings().secret_bytes, index=get_runtime().index)
+    rows = svc.search(kind="phone", status="active", limit=max(1, min(limit, 500)))
+    auditor.record("operator.numbers", "registry_entry", [e.id for e in rows])
+    return [entry_view(e, principal) for e in rows]
+
+
+POLICE_OR_BANK = (*POLICE, OrgKind.BANK, OrgKind.PAYMENT)
+
+
+@router.get("/v1/console/banks", summary="控制台：可接收止付冻结指令的银行与支付机构")
+def console_banks(
+    principal: Annotated[Principal, Depends(require_org_kinds(*POLICE))], session: SessionDep
+) -> list[dict[str, str]]:
+    from fanzha.store.tables.access import Organisation
+
+    rows = session.scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_([OrgKind.BANK.value, OrgKind.PAYMENT.value]))
+        .order_by(Organisation.id)
+    ).all()
+    return [{"id": o.id, "name": o.name, "kind": o.kind} for o in rows]
+
+
+class PaymentCheckIn(BaseModel):
+    payer_account: str = Field(min_length=1, max_length=64)
+    payee_account: str = Field(min_length=1, max_length=64)
+    amount_fen: int = Field(gt=0)
+    channel: str = Field("mobile_banking", max_length=32)
+    payer_phone: str | None = Field(None, max_length=32)
+
+
+@router.post("/v1/console/check/payment", summary="控制台：转账前支付核验（登录会话）")
+def console_payment_check(
+    body: PaymentCheckIn,
+    principal: Annotated[Principal, Depends(require_org_kinds(*POLICE_OR_BANK))],
+    auditor: AuditorDep,
+) -> dict[str, Any]:
+    """The same check as ``/v1/check/payment`` (which takes partners' API keys), for a person
+    signed in to the console: bank staff and police checking a payment by hand."""
+    from fanzha.api.routers.checks import get_runtime
+    from fanzha.decide.checks import CheckError, PaymentCheckRequest, check_payment
+
+    req = PaymentCheckRequest(
+        body.payer_account, body.payee_account, body.amount_fen, body.channel, body.payer_phone
+    )
+    try:
+        out = check_payment(get_runtime(), req, org=principal.org_id)
+    except CheckError as exc:
+        raise ProblemError(
+            422, str(exc), [{"row": None, "field": "body", "reason": str(exc)}]
+        ) from None
+    auditor.record("console.check_payment", "decision", [out.as_dict()["decision_id"]])
+    return out.as_dict()
+
+
 _REPORT_TIMES: dict[str, deque[float]] = defaultdict(deque)
 REPORTS_PER_MINUTE = 10
 

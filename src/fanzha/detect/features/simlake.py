@@ -107,3 +107,83 @@ def number_labels(sim_dir: Path) -> pd.DataFrame:
 def account_labels(sim_dir: Path) -> pd.DataFrame:
     a = truth(sim_dir, "accounts")
     return a[["account", "label", "mule_layer", "mule_source", "account_kind", "gang_id"]]
+
+
+def snapshot_frames(sim_dir: Path, hours: list[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Number and account feature rows as ``run_detectors`` computes them at each snapshot
+    (``hours`` after the window start, 7-day look-back), with truth labels attached."""
+    from fanzha.detect.accounts.lake_model import lake_account_features
+    from fanzha.detect.numbers.lake_model import lake_number_features
+    from fanzha.detect.runner import lake_relations, load_transfers
+    from fanzha.engines.duck import connect
+    from fanzha.store.lake import EventLake
+
+    sim_dir = Path(sim_dir)
+    start, _ = window(sim_dir)
+    lake = EventLake(sim_dir / "lake")
+    con = connect()
+    nl = number_labels(sim_dir).set_index("number")
+    al = account_labels(sim_dir).set_index("account")
+    nums, accts = [], []
+    for h in hours:
+        until = start + timedelta(hours=h)
+        rel, all_rel = lake_relations(lake, until - timedelta(days=7), until)
+        N = lake_number_features(con, rel("call"), rel("sms"), all_rel("sim_issuance"), until)
+        N["hour"] = h
+        N["label"] = N["number"].map(nl["label"]).fillna("normal")
+        N["role"] = N["number"].map(nl["role"]).fillna("unknown")
+        nums.append(N)
+        tx, openings = load_transfers(con, rel, all_rel)
+        A = lake_account_features(tx, openings, until).reset_index(names="account")
+        A["hour"] = h
+        A["label"] = A["account"].map(al["label"]).fillna("normal")
+        accts.append(A)
+    return pd.concat(nums, ignore_index=True), pd.concat(accts, ignore_index=True)
+
+
+def train_sim_models(
+    sim_dir: Path,
+    hours: list[int],
+    numbers_out: Path,
+    mules_out: Path,
+    min_precision: float = 0.9,
+    seed: int = 0,
+    rounds: int = 300,
+    provenance: dict | None = None,
+) -> dict:
+    """Train the number and mule models on one simulated region; write both model directories."""
+    from fanzha.detect.accounts.lake_model import FEATURES as ACCT_FEATURES
+    from fanzha.detect.numbers.lake_model import FEATURES as NUM_FEATURES
+    from fanzha.detect.numbers.lake_model import fit_lake_model
+
+    N, A = snapshot_frames(sim_dir, hours)
+    report = {}
+    yn = (N["label"] == FRAUD_NUMBER).to_numpy(dtype=int)
+    nm, oof, metrics = fit_lake_model(
+        N, yn, N["number"].to_numpy(), NUM_FEATURES, min_precision, seed, rounds
+    )
+    hard = (N["label"] == "hard_negative").to_numpy()
+    metrics["oof_hard_negative_fpr"] = round(
+        float((oof[hard] >= nm.threshold).mean()) if hard.any() else 0.0, 5
+    )
+    ya = A["label"].isin(MULE_LABELS).to_numpy(dtype=int)
+    am, _, ametrics = fit_lake_model(
+        A, ya, A["account"].to_numpy(), ACCT_FEATURES, min_precision, seed, rounds
+    )
+    for model, out, m, kind in (
+        (nm, numbers_out, metrics, "numbers"),
+        (am, mules_out, ametrics, "mules"),
+    ):
+        model.meta["trained_on"] = {
+            **(provenance or {}),
+            "snapshot_hours": hours,
+            "min_precision": min_precision,
+            "labels": "truth/numbers.parquet label == fraud"
+            if kind == "numbers"
+            else "truth/accounts.parquet label in (mule, cashout)",
+        }
+        model.save(Path(out))
+        report[kind] = m
+    report["numbers"]["rows_by_label"] = N["label"].value_counts().to_dict()
+    report["mules"]["rows_by_label"] = A["label"].value_counts().to_dict()
+    return report

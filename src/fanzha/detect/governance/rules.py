@@ -208,28 +208,7 @@ def run_governance(ctx: GovContext, now: datetime) -> list[Finding]:
         out.append(
             _finding(R["GOV-IOT-DEVICE"], "number", number, f"出现在{n}台设备上", ids, now, 0.7)
         )
-    cutoff = ctx.until - timedelta(days=L.dormant_account_days)
-    for acct, opened, eid in _rows(
-        ctx,
-        f"""
-        SELECT o.account, min(o.event_time), min(o.event_id) FROM {ctx.all_rel("account_opening")} o
-        WHERE o.event_time < TIMESTAMPTZ '{cutoff.isoformat()}'
-          AND NOT EXISTS (SELECT 1 FROM {ctx.all_rel("transfer")} t
-                          WHERE (t.payer_account = o.account OR t.payee_account = o.account)
-                            AND t.event_time < o.event_time + INTERVAL {L.dormant_account_days} DAY)
-        GROUP BY o.account""",
-    ):
-        out.append(
-            _finding(
-                R["GOV-DORMANT"],
-                "account",
-                acct,
-                f"{opened:%Y-%m-%d}开户后{L.dormant_account_days}天内无交易",
-                [eid],
-                now,
-                0.3,
-            )
-        )
+    out += dormant_accounts(ctx, now)
     for phone, n, ids in _rows(
         ctx,
         f"""
@@ -258,3 +237,57 @@ def run_governance(ctx: GovContext, now: datetime) -> list[Finding]:
             )
         )
     return out
+
+
+def dormant_accounts(ctx: GovContext, now: datetime) -> list[Finding]:
+    """Accounts with no transfer in the first ``dormant_account_days`` after opening.
+
+    Only accounts whose whole first period lies inside the transfer data we hold can be judged:
+    opened on or after the earliest transfer in the lake and at least the period before ``until``.
+    An old account that merely has no transfer in a short lake window is not dormant evidence.
+    """
+    L = ctx.limits
+    days = L.dormant_account_days
+    (first,) = ctx.con.sql(f"SELECT min(event_time) FROM {ctx.all_rel('transfer')}").fetchone()
+    if first is None:
+        return []
+    cutoff = ctx.until - timedelta(days=days)
+    if first > cutoff:
+        return []
+    rows = _rows(
+        ctx,
+        f"""
+        WITH o AS (
+            SELECT account, min(event_time) AS opened, min(event_id) AS eid
+            FROM {ctx.all_rel("account_opening")} GROUP BY account
+        ),
+        judged AS (
+            SELECT * FROM o WHERE opened >= TIMESTAMPTZ '{first.isoformat()}'
+                              AND opened < TIMESTAMPTZ '{cutoff.isoformat()}'
+        ),
+        legs AS (
+            SELECT payer_account AS account, event_time FROM {ctx.all_rel("transfer")}
+            WHERE payer_account IN (SELECT account FROM judged)
+            UNION ALL
+            SELECT payee_account AS account, event_time FROM {ctx.all_rel("transfer")}
+            WHERE payee_account IN (SELECT account FROM judged)
+        ),
+        used AS (
+            SELECT DISTINCT j.account FROM judged j JOIN legs l USING (account)
+            WHERE l.event_time >= j.opened AND l.event_time < j.opened + INTERVAL {days} DAY
+        )
+        SELECT account, opened, eid FROM judged WHERE account NOT IN (SELECT account FROM used)
+        ORDER BY account""",
+    )
+    return [
+        _finding(
+            RULES["GOV-DORMANT"],
+            "account",
+            acct,
+            f"{opened:%Y-%m-%d}开户后{days}天内无交易（数据覆盖该期间）",
+            [eid],
+            now,
+            0.3,
+        )
+        for acct, opened, eid in rows
+    ]

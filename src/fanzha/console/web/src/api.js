@@ -39,4 +39,5 @@ export const isCitizen = () => session.org_kind === 'public'
 
 export const fen = (v) => (v === null || v === undefined) ? '-' : '¥' + (v / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
 export const dt = (v) => v ? new Date(v).toLocaleString('zh-CN', { hour12: false }) : '-'
+export const ORDER_STATUS = { sent: '已发送', in_force: '已生效', refused: '已拒绝', lapsed: '已失效', expired: '已到期', lifted: '已解除', converted: '已转冻结', renewed: '已续冻', done: '已完成', answered: '已答复' }
 export const LEVEL = { 1: '低', 2: '中', 3: '高', 4: '紧急' }
