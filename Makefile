@@ -26,9 +26,9 @@ $(CONSOLE_OUT): $(CONSOLE)/package.json $(CONSOLE)/package-lock.json $(CONSOLE)/
 
 console: $(CONSOLE_OUT)
 
-## browser: Debian's Chromium for the browser tests (Playwright drives /usr/bin/chromium)
+## browser: Debian's Chromium and CJK fonts for the browser tests (Playwright drives /usr/bin/chromium)
 browser:
-	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+	@(command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q .) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
 
 ## demo: generate the simulated region, replay it through the platform, serve API and console
 demo: install console

@@ -77,7 +77,6 @@ def _free_port() -> int:
 def _seed(now: datetime) -> dict:
     """Organisations, demo users, warnings, transfers and cases, written through the services."""
     import pandas as pd
-
     from sqlalchemy import select
 
     from fanzha.access.principal import PLATFORM_OPERATOR, OrgKind, Principal
@@ -101,8 +100,20 @@ def _seed(now: datetime) -> dict:
         ("public", "社会公众", OrgKind.PUBLIC, None, None),
         ("police-510000", "四川省公安厅", OrgKind.PROVINCE_POLICE, "510000", None),
         ("police-510100", "成都市公安局", OrgKind.CITY_POLICE, "510100", "police-510000"),
-        ("police-510104", "成都市公安局锦江区分局", OrgKind.COUNTY_POLICE, "510104", "police-510100"),
-        ("police-510105", "成都市公安局青羊区分局", OrgKind.COUNTY_POLICE, "510105", "police-510100"),
+        (
+            "police-510104",
+            "成都市公安局锦江区分局",
+            OrgKind.COUNTY_POLICE,
+            "510104",
+            "police-510100",
+        ),
+        (
+            "police-510105",
+            "成都市公安局青羊区分局",
+            OrgKind.COUNTY_POLICE,
+            "510105",
+            "police-510100",
+        ),
         (STATION, "锦江区春熙路派出所", OrgKind.POLICE_STATION, "510104", "police-510104"),
         (BANK_ORG, "中国工商银行", OrgKind.BANK, None, None),
         ("op-china-mobile", "中国移动四川公司", OrgKind.TELECOM, None, None),
@@ -208,26 +219,37 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     from fanzha.store.db import reset_engines
 
     data = tmp_path_factory.mktemp("console") / "var"
-    saved = {k: os.environ.get(k) for k in ("FANZHA_DATA_DIR", "FANZHA_DATABASE_URL",
-                                             "FANZHA_REDIS_URL")}  # fmt: skip
+    names = ("FANZHA_DATA_DIR", "FANZHA_DATABASE_URL", "FANZHA_REDIS_URL")
+    saved = {k: os.environ.get(k) for k in names}
+    # the seed runs in this process; the environment is restored straight after it so that
+    # the rest of the test session never sees the console's data dir
     os.environ["FANZHA_DATA_DIR"] = str(data)
     os.environ.pop("FANZHA_DATABASE_URL", None)
     os.environ.pop("FANZHA_REDIS_URL", None)
     reset_settings_cache()
     reset_engines()
-    proc = None
     try:
         seed = _seed(datetime.now(UTC))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
         reset_engines()
-        port = _free_port()
-        log = (data / "uvicorn.log").open("wb")
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "fanzha.api.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-            env={**os.environ, "FANZHA_DATA_DIR": str(data)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        reset_settings_cache()
+    env = {k: v for k, v in os.environ.items() if k not in names}
+    env["FANZHA_DATA_DIR"] = str(data)
+    port = _free_port()
+    log = (data / "uvicorn.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "fanzha.api.app:create_app", "--factory",
+         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while True:
@@ -256,19 +278,13 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             assert r.status_code == 201, r.text
         yield Live(url, data, seed)
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-        reset_engines()
-        reset_settings_cache()
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        log.close()
 
 
 @pytest.fixture(scope="session")
@@ -286,6 +302,7 @@ def page(browser, live: Live) -> Iterator[object]:  # noqa: ANN001
     ctx = browser.new_context(
         base_url=live.url, viewport={"width": 1400, "height": 900}, locale="zh-CN"
     )
+    ctx.set_default_timeout(15_000)
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))

@@ -146,6 +146,28 @@ def test_payment_and_call_checks_redis(redis_rt):
     _scenario(redis_rt)
 
 
+@pytest.mark.redis
+def test_payee_commits_reach_other_workers_redis(redis_rt):
+    """Write-behind payee commits: the same process sees them at once (they ride in its next
+    pipeline before the read); another worker sees them once flushed (within COMMIT_FLUSH_S)."""
+    import time
+
+    from fanzha.decide.state import COMMIT_FLUSH_S, RedisState
+
+    other = RedisState(redis_rt.redis, redis_rt.state.ns)  # a second API worker
+    pay = PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000017", 100_00)
+    payer, payee = (redis_rt.key("account", a) for a in (pay.payer_account, pay.payee_account))
+    now = T0.timestamp()
+    assert other.payment_read(payer, payee, [], 1, now).payee_new
+    assert check_payment(redis_rt, pay).outcome == "allow"
+    assert not redis_rt.state.payment_read(payer, payee, [], 1, now).payee_new
+    check_payment(redis_rt, pay)
+    deadline = time.monotonic() + 50 * COMMIT_FLUSH_S
+    while other.payment_read(payer, payee, [], 1, now).payee_new:
+        assert time.monotonic() < deadline, "commit never flushed"
+        time.sleep(COMMIT_FLUSH_S)
+
+
 def _real_name_link(runtime):
     # the URL visit is reported by number, tied to the account of the same holder
     hit = record_exposure(

@@ -211,3 +211,24 @@ def test_household_station_wins_over_division(world) -> None:
             for _, w in svc.queue(_officer("cd", OrgKind.CITY_POLICE, "510100"))
         }
         assert units == {"510104": "jj-2", "510107": "wh"}
+
+
+def test_metrics_before_anyone_was_contacted(world) -> None:
+    import pandas as pd
+
+    from fanzha.warn.metrics import metrics
+
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, FixedClock(T0))
+        svc.process(_frame([_exposure(YOUNG, "call", T0, duration=100)]))
+        out = metrics(s, _officer("cd", OrgKind.CITY_POLICE, "510100"), pd.Timestamp(T0), "unit")
+        assert out["全部"]["warnings"] == 1
+        assert out["全部"]["contact_time_median_s"] is None
+        assert out["全部"]["sla_compliance"] is None
+        later = pd.Timestamp(T0) + pd.Timedelta(days=2)
+        assert (
+            metrics(s, _officer("cd", OrgKind.CITY_POLICE, "510100"), later, "unit")["全部"][
+                "sla_compliance"
+            ]
+            == 0.0
+        )

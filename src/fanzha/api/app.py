@@ -36,6 +36,7 @@ def create_app() -> FastAPI:
     app.include_router(warnings.router)
     app.include_router(intercept_router.router)
     app.include_router(checks_router.router)
+    checks_router.install_fast_routes(app)
     app.include_router(check_content_router.router)
     app.include_router(registry_router.router)
     app.include_router(cases_router.router)

@@ -1,6 +1,6 @@
 """Append-only decision log: one JSON line per decision, written in batches by a background thread.
 
-The hot path only appends a dict to a deque; a writer thread serialises and appends every
+The hot path only appends a dict to a deque; a writer thread serialises (orjson) and appends every
 ``flush_interval`` seconds, so neither disk I/O nor serialisation sits inside a check. Each process
 writes its own file (``decisions-<day>-<pid>.jsonl``), so several workers never interleave lines.
 Inputs are logged as keyed-hash prefixes only.
@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 
 class DecisionLog:
@@ -45,11 +47,9 @@ class DecisionLog:
         n = len(buf)
         if not n:
             return
-        records = [buf.popleft() for _ in range(n)]
-        lines = "".join(
-            json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records
-        )
-        with open(self.path_for(datetime.now(UTC)), "a", encoding="utf-8") as fh:
+        pop, dumps = buf.popleft, orjson.dumps
+        lines = b"".join([dumps(pop()) + b"\n" for _ in range(n)])
+        with open(self.path_for(datetime.now(UTC)), "ab") as fh:
             fh.write(lines)
 
     def _run(self) -> None:

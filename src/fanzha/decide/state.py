@@ -12,7 +12,11 @@ Everything is keyed by (a prefix of) keyed hashes, never raw identifiers.
 
 Two backends: :class:`MemoryState` (default, one process) and :class:`RedisState` (``FANZHA_REDIS_URL``;
 several API workers share it). The Redis read for a payment check is one server-side script, queued
-in the caller's pipeline so registry look-ups and state travel in a single round trip.
+in the caller's pipeline (by SHA: ``EVALSHA``, no ``SCRIPT EXISTS`` round trip per call) so registry
+look-ups and state travel in a single round trip. Payee commits are write-behind: they ride in the
+next payment pipeline of the same process (written *before* its read), or are flushed by a
+background thread within ``COMMIT_FLUSH_S`` — a retry on another worker within that window sees the
+payee as new, i.e. errs on the cautious side.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ VELOCITY_WINDOW_S = 24 * 3600
 LINK_TTL_S = 400 * 24 * 3600
 PAYEE_TTL_S = 400 * 24 * 3600
 EXPOSURE_KINDS = ("call", "sms", "url", "app")
+COMMIT_FLUSH_S = 0.05
 
 
 def short(key_hash: str) -> str:
@@ -167,6 +172,14 @@ class RedisState:
         self.r = client
         self.ns = namespace
         self._script = client.register_script(_PAYMENT_LUA)
+        self._pending: deque[tuple[str, str]] = deque()  # (payees key, payee) not yet written
+        self._flusher: threading.Thread | None = None
+        self._flusher_lock = threading.Lock()
+        self._flush_lock = threading.Lock()
+
+    def load_script(self) -> None:
+        """(Re)load the payment script, e.g. after the server lost its script cache."""
+        self.r.script_load(_PAYMENT_LUA)
 
     def _k(self, kind: str, key: str) -> str:
         return f"{self.ns}:{kind}:{key}"
@@ -197,12 +210,13 @@ class RedisState:
     def queue_payment(
         self, pipe: Any, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
     ) -> None:
+        """Queue pending payee commits, then the payment read; its reply is the pipeline's last."""
+        self._queue_pending(pipe)
         p = short(payer)
         member = f"{now:.6f}:{int(amount_fen)}:{new_id()}"
-        keys = [self._k("l", p), self._k("p", p), self._k("v", p)]
         args = [short(payee), int(amount_fen), f"{now:.6f}", member, f"{self.ns}:x:"]
         args += [short(x) for x in persons]
-        self._script(keys=keys, args=args, client=pipe)
+        pipe.evalsha(self._script.sha, 3, self._k("l", p), self._k("p", p), self._k("v", p), *args)
 
     @staticmethod
     def decode_payment(result: list[Any]) -> PaymentState:
@@ -218,16 +232,67 @@ class RedisState:
     def payment_read(
         self, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
     ) -> PaymentState:
-        pipe = self.r.pipeline(transaction=False)
-        self.queue_payment(pipe, payer, payee, persons, amount_fen, now)
-        return self.decode_payment(pipe.execute()[0])
+        def build() -> Any:
+            pipe = self.r.pipeline(transaction=False)
+            self.queue_payment(pipe, payer, payee, persons, amount_fen, now)
+            return pipe
+
+        return self.decode_payment(self.execute(build)[-1])
+
+    def execute(self, build: Any) -> list[Any]:
+        """Run ``build()``'s pipeline; if Redis lost the script, load it and run once more."""
+        from redis.exceptions import NoScriptError
+
+        try:
+            return build().execute()
+        except NoScriptError:
+            self.load_script()
+            return build().execute()
 
     def commit_payee(self, payer: str, payee: str) -> None:
-        key = self._k("p", short(payer))
-        pipe = self.r.pipeline(transaction=False)
-        pipe.sadd(key, short(payee))
-        pipe.expire(key, PAYEE_TTL_S)
-        pipe.execute()
+        """Record a completed transfer to ``payee`` (write-behind, see the module docstring)."""
+        self._pending.append((self._k("p", short(payer)), short(payee)))
+        if len(self._pending) > 1000:
+            self.flush()
+        elif self._flusher is None:
+            self._start_flusher()
+
+    def _queue_pending(self, pipe: Any) -> int:
+        n = 0
+        pending = self._pending
+        while pending:
+            try:
+                key, member = pending.popleft()
+            except IndexError:
+                break
+            pipe.sadd(key, member)
+            pipe.expire(key, PAYEE_TTL_S)
+            n += 1
+        return n
+
+    def flush(self) -> None:
+        """Write pending payee commits now."""
+        with self._flush_lock:
+            pipe = self.r.pipeline(transaction=False)
+            if self._queue_pending(pipe):
+                pipe.execute()
+
+    def _start_flusher(self) -> None:
+        with self._flusher_lock:
+            if self._flusher is not None:
+                return
+
+            def run() -> None:
+                while True:
+                    time.sleep(COMMIT_FLUSH_S)
+                    if self._pending:
+                        try:
+                            self.flush()
+                        except Exception:  # noqa: BLE001 - keep flushing; next pipeline retries
+                            time.sleep(1.0)
+
+            self._flusher = threading.Thread(target=run, name="payee-commits", daemon=True)
+            self._flusher.start()
 
     def rate_hit(self, client: str, limit: int, window_s: int, now: float) -> bool:
         key = self._k("rl", f"{client}:{int(now // window_s)}")
@@ -238,13 +303,15 @@ class RedisState:
         return int(n) <= limit
 
     def clear(self) -> None:
-        cursor = 0
-        while True:
-            cursor, keys = self.r.scan(cursor, match=f"{self.ns}:*", count=10_000)
-            if keys:
-                self.r.unlink(*keys)
-            if cursor == 0:
-                break
+        with self._flush_lock:
+            self._pending.clear()
+            cursor = 0
+            while True:
+                cursor, keys = self.r.scan(cursor, match=f"{self.ns}:*", count=10_000)
+                if keys:
+                    self.r.unlink(*keys)
+                if cursor == 0:
+                    break
 
 
 def _parse_exposure(m: bytes | str) -> Exposure:

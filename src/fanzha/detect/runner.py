@@ -138,11 +138,14 @@ def model_account_findings(
     now: datetime,
     model=None,
     threshold: float | None = None,
-) -> tuple[list[Finding], list[str]]:
+) -> tuple[list[Finding], list[str] | None]:
+    """Model findings and the accounts the typology search should look at (None: all)."""
     from fanzha.detect.accounts.lake_model import label, lake_account_features, load_mule_model
 
     model = model or load_mule_model()
-    if model is None or tx.empty:
+    if model is None:
+        return [], None
+    if tx.empty:
         return [], []
     F = lake_account_features(tx, openings, until)
     if F.empty:
@@ -154,6 +157,8 @@ def model_account_findings(
     score = _scaled(p[rows], thr)
     accts = [str(a) for a in F.index[rows]]
     ev = _evidence(tx, accts)
+    # the typology search looks at what the model flags and at every pass-through hop
+    focus = sorted(set(accts) | {str(a) for a in F.index[F["hop_n"].to_numpy() >= 1]})
     out = [
         Finding(
             "account",
@@ -167,7 +172,7 @@ def model_account_findings(
         )
         for a, s, rs in zip(accts, score, reasons, strict=True)
     ]
-    return out, accts
+    return out, focus
 
 
 def _evidence(tx: pd.DataFrame, accts: list[str], per: int = 200) -> dict[str, tuple[str, ...]]:

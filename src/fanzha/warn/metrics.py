@@ -60,12 +60,18 @@ def summarise(warnings: pd.DataFrame, tasks: pd.DataFrame, now: pd.Timestamp) ->
     n = len(warnings)
     if n == 0:
         return {"warnings": 0}
-    lead = (warnings["created_at"] - warnings["first_exposure_at"]).dt.total_seconds()
-    contact = (warnings["contacted_at"] - warnings["created_at"]).dt.total_seconds().dropna()
+    created = pd.to_datetime(warnings["created_at"], utc=True)
+    lead = (created - pd.to_datetime(warnings["first_exposure_at"], utc=True)).dt.total_seconds()
+    # all-empty columns come back as object dtype: convert before subtracting
+    contacted = pd.to_datetime(warnings["contacted_at"], utc=True)
+    contact = (contacted - created).dt.total_seconds().dropna()
     closed = warnings[warnings["outcome"].notna()]
     contacted = closed[closed["outcome"].isin(CONTACT_OUTCOMES)]
-    due = tasks[(tasks["done_at"].notna()) | (tasks["deadline"] < now)]
-    on_time = due[due["done_at"].notna() & (due["done_at"] <= due["deadline"])]
+    done_at = pd.to_datetime(tasks["done_at"], utc=True)
+    deadline = pd.to_datetime(tasks["deadline"], utc=True)
+    due_mask = done_at.notna() | (deadline < now)
+    on_time = (done_at.notna() & (done_at <= deadline))[due_mask]
+    due = tasks[due_mask]
     dissuaded = closed[closed["outcome"] == "dissuaded"]
     prevented = int(sum(AVG_LOSS_FEN.get(t, DEFAULT_AVG_LOSS_FEN) for t in dissuaded["fraud_type"]))
     return {
@@ -75,7 +81,7 @@ def summarise(warnings: pd.DataFrame, tasks: pd.DataFrame, now: pd.Timestamp) ->
         "open": int((warnings["status"] == "open").sum()),
         "lead_time_median_s": float(lead.median()),
         "contact_time_median_s": float(contact.median()) if len(contact) else None,
-        "sla_compliance": round(len(on_time) / len(due), 4) if len(due) else None,
+        "sla_compliance": round(int(on_time.sum()) / len(due), 4) if len(due) else None,
         "dissuasion_rate": round(len(dissuaded) / len(contacted), 4) if len(contacted) else None,
         "false_alarm_rate": round(float((closed["outcome"] == "false_alarm").mean()), 4)
         if len(closed)

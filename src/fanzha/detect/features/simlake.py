@@ -150,13 +150,22 @@ def train_sim_models(
     seed: int = 0,
     rounds: int = 300,
     provenance: dict | None = None,
+    register_dropout: float = 0.3,
 ) -> dict:
     """Train the number and mule models on one simulated region; write both model directories."""
     from fanzha.detect.accounts.lake_model import FEATURES as ACCT_FEATURES
     from fanzha.detect.numbers.lake_model import FEATURES as NUM_FEATURES
-    from fanzha.detect.numbers.lake_model import fit_lake_model
+    from fanzha.detect.numbers.lake_model import drop_registers, fit_lake_model
 
-    N, A = snapshot_frames(sim_dir, hours)
+    cache_n = Path(sim_dir) / f"frames-numbers-{'_'.join(map(str, hours))}.parquet"
+    cache_a = Path(sim_dir) / f"frames-accounts-{'_'.join(map(str, hours))}.parquet"
+    if cache_n.exists() and cache_a.exists():
+        N, A = pd.read_parquet(cache_n), pd.read_parquet(cache_a)
+    else:
+        N, A = snapshot_frames(sim_dir, hours)
+        N.to_parquet(cache_n)
+        A.to_parquet(cache_a)
+    N = drop_registers(N, register_dropout, seed)
     report = {}
     yn = (N["label"] == FRAUD_NUMBER).to_numpy(dtype=int)
     nm, oof, metrics = fit_lake_model(
@@ -178,6 +187,7 @@ def train_sim_models(
             **(provenance or {}),
             "snapshot_hours": hours,
             "min_precision": min_precision,
+            "register_dropout": register_dropout if kind == "numbers" else None,
             "labels": "truth/numbers.parquet label == fraud"
             if kind == "numbers"
             else "truth/accounts.parquet label in (mule, cashout)",

@@ -274,7 +274,7 @@ def dormant_accounts(ctx: GovContext, now: datetime) -> list[Finding]:
         ),
         used AS (
             SELECT DISTINCT j.account FROM judged j JOIN legs l USING (account)
-            WHERE l.event_time >= j.opened AND l.event_time < j.opened + INTERVAL {days} DAY
+            WHERE l.event_time < j.opened + INTERVAL {days} DAY
         )
         SELECT account, opened, eid FROM judged WHERE account NOT IN (SELECT account FROM used)
         ORDER BY account""",

@@ -211,16 +211,50 @@ def fit_lake_model(
 
 
 def precision_threshold(y: np.ndarray, p: np.ndarray, min_precision: float) -> float:
-    """Lowest score threshold (best recall) at which precision stays ≥ ``min_precision``,
-    with a margin: the threshold never drops below a score where precision dips under it."""
+    """Best-F1 threshold among those keeping precision ≥ ``min_precision``, placed halfway (in
+    log-odds) between the lowest score it admits and the next score below it, so that a model
+    separating the classes cleanly does not get a threshold hugging the negatives."""
     order = np.argsort(-p)
     ys, ps = y[order], p[order]
-    prec = np.cumsum(ys) / np.arange(1, len(ys) + 1)
-    ok = np.flatnonzero(prec >= min_precision)
-    if len(ok) == 0:
+    tp = np.cumsum(ys)
+    k = np.arange(1, len(ys) + 1)
+    prec = tp / k
+    f1 = 2 * tp / (k + max(int(ys.sum()), 1))
+    f1 = np.where(prec >= min_precision, f1, -1.0)
+    i = int(np.argmax(f1))
+    if f1[i] < 0:
         return 1.0
-    i = int(ok.max())
-    return float(ps[i])
+    hi = float(ps[i])
+    lo = float(ps[i + 1]) if i + 1 < len(ps) else 0.0
+    eps = 1e-9
+    logit = lambda v: np.log(max(v, eps) / max(1 - v, eps))  # noqa: E731
+    mid = (logit(hi) + logit(lo)) / 2
+    return float(min(hi, 1 / (1 + np.exp(-mid))))
+
+
+REGISTER_FEATURES = {
+    "sim_age_days": np.nan,
+    "sim_unknown": 1.0,
+    "card_iot": 0.0,
+    "card_industry": 0.0,
+    "person_numbers": np.nan,
+}
+
+
+def drop_registers(F: pd.DataFrame, share: float, seed: int = 0) -> pd.DataFrame:
+    """Blank the register features of a random ``share`` of numbers (the same numbers in every
+    snapshot), as they look when no operator register reached the platform. Training on such rows
+    keeps the model from reading a missing register as a fraud sign."""
+    if share <= 0:
+        return F
+    nums = F["number"].unique()
+    rng = np.random.default_rng(seed)
+    pick = set(nums[rng.random(len(nums)) < share])
+    m = F["number"].isin(pick).to_numpy()
+    F = F.copy()
+    for c, v in REGISTER_FEATURES.items():
+        F.loc[m, c] = v
+    return F
 
 
 @lru_cache(maxsize=4)
