@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from fanzha.access.principal import OrgKind, Principal, Role
-from fanzha.access.users import authenticate
-from fanzha.store.tables.access import Organisation, User
+from fanzha.access.principal import Principal
+from fanzha.access.users import authenticate, principal_of
+from fanzha.store.tables.access import User
 
 PREFIX = "fzs_"
 SESSION_TTL = timedelta(hours=12)
@@ -63,13 +63,4 @@ def resolve(session: Session, token: str, secret: bytes, now: datetime) -> Princ
     user = session.get(User, user_id)
     if user is None or user.disabled:
         return None
-    org = session.get(Organisation, user.org_id)
-    if org is None:
-        return None
-    return Principal(
-        org_id=org.id,
-        org_kind=OrgKind(org.kind),
-        roles=frozenset(Role(r) for r in user.roles),
-        division_code=org.division_code,
-        user_id=user.id,
-    )
+    return principal_of(session, user)

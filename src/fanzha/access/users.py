@@ -76,6 +76,11 @@ def authenticate(session: Session, user_id: str, password: str) -> Principal | N
     user = session.get(User, user_id)
     if user is None or user.disabled or not check_password(password, user.password_hash):
         return None
+    return principal_of(session, user)
+
+
+def principal_of(session: Session, user: User) -> Principal | None:
+    """The principal a (checked, enabled) user acts as."""
     org = session.get(Organisation, user.org_id)
     if org is None:
         return None

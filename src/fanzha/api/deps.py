@@ -13,14 +13,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from fanzha.access import audit as audit_log
 from fanzha.access import keys, sessions
 from fanzha.access.principal import OrgKind, Principal, Role
 from fanzha.api.errors import ProblemError
 from fanzha.settings import get_settings
-from fanzha.store.db import get_engine, session_scope
+from fanzha.store.db import session_scope
 
 api_key_header = APIKeyHeader(
     name="X-API-Key", auto_error=False, description="fz_<prefix>_<secret>"
@@ -29,16 +29,8 @@ api_key_header = APIKeyHeader(
 
 def get_session() -> Iterator[Session]:
     """One SQLAlchemy session per request: commit on success, roll back on error."""
-    factory = sessionmaker(bind=get_engine(), expire_on_commit=False)
-    session = factory()
-    try:
+    with session_scope() as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 bearer = HTTPBearer(auto_error=False, description="控制台会话令牌 fzs_… (POST /v1/auth/login)")

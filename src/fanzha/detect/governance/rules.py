@@ -248,7 +248,7 @@ def dormant_accounts(ctx: GovContext, now: datetime) -> list[Finding]:
     """
     L = ctx.limits
     days = L.dormant_account_days
-    (first,) = ctx.con.sql(f"SELECT min(event_time) FROM {ctx.all_rel('transfer')}").fetchone()
+    ((first,),) = ctx.con.sql(f"SELECT min(event_time) FROM {ctx.all_rel('transfer')}").fetchall()
     if first is None:
         return []
     cutoff = ctx.until - timedelta(days=days)

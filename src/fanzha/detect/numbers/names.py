@@ -64,6 +64,7 @@ FEATURE_NAMES: dict[str, str] = {
     # DOMAIN.md §8 features produced by fanzha.detect.features
     "calls": "通话量",
     "out_calls": "主叫通话量",
+    "in_calls": "被叫通话量",
     "distinct_callees": "被叫号码数",
     "out_share": "主叫占比",
     "short_call_share": "短时通话占比",

@@ -8,6 +8,7 @@ their bare hosts (same label) so the model cannot score the *shape* of a URL ins
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,10 @@ from fanzha.detect.urls.rules import (
     ParsedURL,
     Reason,
     entropy,
+    host_reasons,
     official_brand,
     parse_url,
-    rule_reasons,
+    path_reasons,
     rule_score,
 )
 
@@ -56,23 +58,51 @@ def bare(url: str) -> str:
     return f"{p.scheme or 'http'}://{p.ascii_host}/"
 
 
-def _dense(p: ParsedURL, reasons: list[Reason]) -> np.ndarray:
+def _host_part(p: ParsedURL) -> tuple[np.ndarray, tuple[Reason, ...], float]:
+    """Dense features, rule reasons and the rules' survival product that depend on the host only."""
+    key = p.host
+    hit = _HOST_PART.get(key)
+    if hit is not None:
+        return hit
+    reasons = host_reasons(p.host, p.ascii_host, p.registrable, p.suffix, p.is_ip, p.punycode)
     v = np.zeros(N_DENSE, dtype=np.float32)
     for r in reasons:
-        v[_CODE_INDEX.get(r.code, 0)] = max(v[_CODE_INDEX.get(r.code, 0)], r.weight)
+        i = _CODE_INDEX.get(r.code, 0)
+        v[i] = max(v[i], r.weight)
     k = len(REASON_CODES)
     h = p.ascii_host
     labels = h.split(".")
     v[k] = min(len(h), 80) / 80
     v[k + 1] = min(len(labels), 8) / 8
-    v[k + 2] = sum(c.isdigit() for c in h) / max(1, len(h))
+    v[k + 2] = len(_NOT_DIGIT.sub("", h)) / max(1, len(h))
     v[k + 3] = min(h.count("-"), 6) / 6
     v[k + 4] = entropy(max(labels, key=len)) / 5 if h else 0.0
-    v[k + 5] = rule_score(reasons)
+    survive = 1.0
+    for r in reasons:
+        survive *= 1.0 - r.weight
     v[k + 6] = 1.0 if official_brand(p) is not None else 0.0
-    v[k + 7] = 1.0 if p.scheme == "https" else 0.0
-    v[k + 8] = min(len(p.path), 200) / 200 if not p.bare else 0.0
-    return v
+    if len(_HOST_PART) > 200_000:  # bounded memory on endless streams of new hosts
+        _HOST_PART.clear()
+    out = _HOST_PART[key] = (v, reasons, survive)
+    return out
+
+
+_HOST_PART: dict[str, tuple[np.ndarray, tuple[Reason, ...], float]] = {}
+_NOT_DIGIT = re.compile(r"\D")
+
+
+def _presence_block(docs: Sequence[str], rng: tuple[int, int]) -> sp.csr_matrix:
+    """Hashed char n-gram presence (0/1), L2-normalised per row."""
+    rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
+    m = sp.csr_matrix(
+        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(docs), N_HASH)
+    )
+    m.sum_duplicates()
+    m.data[:] = 1.0
+    cnt = np.diff(m.indptr).astype(np.float32)
+    cnt[cnt == 0] = 1.0
+    m.data /= np.repeat(np.sqrt(cnt), np.diff(m.indptr))
+    return m
 
 
 def featurize(
@@ -81,39 +111,45 @@ def featurize(
     path_ngrams: tuple[int, int] = (3, 4),
     path_chars: int = 120,
 ) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
+    """[dense rule features | host n-grams | path n-grams] for a batch of URLs.
+
+    Work that depends only on the host (IDNA, public suffix, rules, host n-grams) is done once per
+    distinct host of the batch and cached across batches; only the path part is per URL.
+    """
     parsed = [parse_url(u if isinstance(u, str) else "") for u in urls]
-    reasons = [rule_reasons(p) for p in parsed]
-    dense = (
-        np.vstack([_dense(p, r) for p, r in zip(parsed, reasons, strict=True)])
-        if parsed
-        else np.zeros((0, N_DENSE), np.float32)
-    )
-    hosts = [p.ascii_host for p in parsed]
-    paths = [p.path[:path_chars].lower() for p in parsed]
-    # One CSR built directly: [dense rule features | host n-grams | path n-grams], each n-gram
-    # block presence-valued and L2-normalised per row.
     n = len(parsed)
-    rows_l = [np.repeat(np.arange(n), N_DENSE)]
-    cols_l = [np.tile(np.arange(N_DENSE), n)]
-    data_l = [dense.ravel()]
-    offset = N_DENSE
-    for docs, rng in ((hosts, host_ngrams), (paths, path_ngrams)):
-        rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
-        key = np.unique(rows * N_HASH + cols)  # presence: duplicates collapse
-        rows, cols = key // N_HASH, key % N_HASH
-        cnt = np.bincount(rows, minlength=n).astype(np.float32)
-        cnt[cnt == 0] = 1.0
-        rows_l.append(rows)
-        cols_l.append(cols + offset)
-        data_l.append((1.0 / np.sqrt(cnt))[rows])
-        offset += N_HASH
-    X = sp.csr_matrix(
-        (
-            np.concatenate(data_l).astype(np.float32),
-            (np.concatenate(rows_l), np.concatenate(cols_l)),
-        ),
-        shape=(n, offset),
+    index: dict[str, int] = {}
+    inv = np.fromiter((index.setdefault(p.host, len(index)) for p in parsed), np.int64, n)
+    first: list[ParsedURL] = [None] * len(index)  # type: ignore[list-item]
+    for p, i in zip(parsed, inv.tolist(), strict=True):
+        if first[i] is None:
+            first[i] = p
+    parts = [_host_part(p) for p in first]
+    dense = (
+        np.vstack([v for v, _, _ in parts])[inv] if parts else np.zeros((0, N_DENSE), np.float32)
     )
+    survive = np.fromiter((s for _, _, s in parts), np.float64, len(parts))[inv]
+    reasons: list[list[Reason]] = []
+    k = len(REASON_CODES)
+    for r, p in enumerate(parsed):
+        rs = list(parts[inv[r]][1])
+        if p.path or p.has_userinfo or p.port is not None:
+            extra = path_reasons(p)
+            for x in extra:
+                i = _CODE_INDEX.get(x.code, 0)
+                dense[r, i] = max(dense[r, i], x.weight)
+                survive[r] *= 1.0 - x.weight
+            rs += extra
+        reasons.append(rs)
+    if n:
+        dense[:, k + 5] = 1.0 - survive
+        dense[:, k + 7] = np.fromiter((p.scheme == "https" for p in parsed), np.float32, n)
+        dense[:, k + 8] = np.fromiter(
+            (0.0 if p.bare else min(len(p.path), 200) / 200 for p in parsed), np.float32, n
+        )
+    hosts = _presence_block([p.ascii_host for p in first], host_ngrams)[inv]
+    paths = _presence_block([p.path[:path_chars].lower() for p in parsed], path_ngrams)
+    X = sp.hstack([sp.csr_matrix(dense), hosts, paths], format="csr", dtype=np.float32)
     return X, parsed, reasons
 
 

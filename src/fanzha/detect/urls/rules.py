@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
@@ -145,7 +144,7 @@ def _psl():
     return PublicSuffixList()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ParsedURL:
     raw: str
     scheme: str
@@ -161,37 +160,69 @@ class ParsedURL:
     bare: bool  # scheme and host only
 
 
-def parse_url(raw: str) -> ParsedURL:
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*\Z", re.IGNORECASE)
+_UNSAFE = str.maketrans("", "", "\t\r\n")
+
+
+def _split(raw: str) -> tuple[str, str, str, bool, int | None] | None:
+    """(scheme, host, path+query+fragment, userinfo, port) as ``urllib.parse.urlsplit`` reads
+    them, without its per-call overhead; None when the netloc is malformed (bad port, brackets)."""
     s = (raw or "").strip().strip("\"'<>")
-    if "://" not in s[:12]:
-        s = "http://" + s.lstrip("/")
-    try:
-        parts = urlsplit(s)
-        netloc = parts.netloc
-        port = parts.port
-    except ValueError:
-        parts = urlsplit("http://invalid")
-        netloc, port = "", None
+    if "\t" in s or "\r" in s or "\n" in s:
+        s = s.translate(_UNSAFE)
+    i = s.find("://", 0, 12)
+    if i < 0:
+        scheme, rest = "http", s.lstrip("/")
+    else:
+        scheme, rest = s[:i], s[i + 3 :]
+        if not _SCHEME.match(scheme):
+            return scheme.lower(), "", "", False, None
+        scheme = scheme.lower()
+    cut = len(rest)
+    for ch in "/?#":
+        j = rest.find(ch, 0, cut)
+        if j >= 0:
+            cut = j
+    netloc, tail = rest[:cut], rest[cut:]
+    if tail:
+        before, hash_, frag = tail.partition("#")
+        path, q, query = before.partition("?")
+        if query:
+            path += "?" + query
+        if frag:
+            path += "#" + frag
+    else:
+        path = ""
     userinfo = "@" in netloc
-    host = parts.hostname or ""
-    host = host.rstrip(".").lower()
-    path = parts.path
-    if parts.query:
-        path += "?" + parts.query
-    if parts.fragment:
-        path += "#" + parts.fragment
-    return _host_info(host, parts.scheme.lower(), path, raw, userinfo, port)
+    hostport = netloc.rpartition("@")[2] if userinfo else netloc
+    if "[" in netloc or "]" in netloc:
+        if netloc.count("[") != netloc.count("]") or "[" not in hostport:
+            return None
+        host, _, after = hostport.partition("[")[2].partition("]")
+        port_s = after.partition(":")[2]
+    else:
+        host, _, port_s = hostport.partition(":")
+    port = None
+    if port_s:
+        if not port_s.isascii() or not port_s.isdigit() or int(port_s) > 65535:
+            return None
+        port = int(port_s)
+    host = host.partition("%")[0] if "%" in host else host
+    return scheme, host.rstrip(".").lower(), path, userinfo, port
+
+
+def parse_url(raw: str) -> ParsedURL:
+    parts = _split(raw)
+    if parts is None:
+        return _host_info("", "http", "", raw, False, None)
+    scheme, host, path, userinfo, port = parts
+    return _host_info(host, scheme, path, raw, userinfo, port)
 
 
 def _host_info(
     host: str, scheme: str, path: str, raw: str, userinfo: bool, port: int | None
 ) -> ParsedURL:
-    ascii_host, uni_host, puny = _idna(host)
-    is_ip = _is_ip(ascii_host)
-    if is_ip:
-        registrable, suffix = ascii_host, ""
-    else:
-        registrable, suffix = _registrable(ascii_host)
+    ascii_host, uni_host, puny, is_ip, registrable, suffix = host_facts(host)
     return ParsedURL(
         raw=raw,
         scheme=scheme,
@@ -206,6 +237,18 @@ def _host_info(
         punycode=puny,
         bare=path.strip("/") == "",
     )
+
+
+@lru_cache(maxsize=131072)
+def host_facts(host: str) -> tuple[str, str, bool, bool, str, str]:
+    """(ascii host, unicode host, punycode, is IP, registrable domain, public suffix) of a host."""
+    ascii_host, uni_host, puny = _idna(host)
+    is_ip = _is_ip(ascii_host)
+    if is_ip:
+        registrable, suffix = ascii_host, ""
+    else:
+        registrable, suffix = _registrable(ascii_host)
+    return ascii_host, uni_host, puny, is_ip, registrable, suffix
 
 
 @lru_cache(maxsize=65536)
@@ -249,9 +292,15 @@ def _registrable(host: str) -> tuple[str, str]:
     if not host:
         return "", ""
     psl = _psl()
-    suffix = psl.publicsuffix(host) or host.rsplit(".", 1)[-1]
-    reg = psl.privatesuffix(host) or host
-    return reg, suffix
+    labels = host.split(".")
+    if "" in labels:  # malformed: let the library decide
+        suffix = psl.publicsuffix(host) or host.rsplit(".", 1)[-1]
+        return psl.privatesuffix(host) or host, suffix
+    n = psl._countpublic(labels)  # one walk gives both the public and the private suffix
+    if not n:
+        return host, labels[-1]
+    suffix = ".".join(labels[-n:])
+    return (".".join(labels[-n - 1 :]) if len(labels) > n else host), suffix
 
 
 def entropy(s: str) -> float:
@@ -281,6 +330,39 @@ def official_brand(p: ParsedURL) -> Brand | None:
     if b is None and p.suffix.endswith("gov.cn"):
         return L.official.get("gov.cn")
     return b
+
+
+_DASH = re.compile(r"[-_]")
+_DIGITS = re.compile(r"\d")
+
+
+@lru_cache(maxsize=131072)
+def _label_scan(label: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """Brand tokens equal to the label or one of its dash-separated parts, brand tokens inside it,
+    and the brand token it imitates (homoglyphs, one typo). Labels repeat across hosts: cached."""
+    L = lists()
+    parts = [label] + [x for x in _DASH.split(label) if x and x != label]
+    exact = tuple(part for part in parts if part in L.by_token)
+    inside = tuple(m.group(0) for m in L.token_re.finditer(label))
+    cand = None
+    for part in parts:
+        for folded in {_fold(part), _fold(part.replace("1", "i"))}:
+            if folded != part and folded in L.by_token:
+                cand = folded
+    if cand is None and len(label) >= 5 and label not in L.by_token:
+        for i in range(len(label)):  # one deletion from label hits a token: insertion typo
+            if label[:i] + label[i + 1 :] in L.by_token and len(label) - 1 >= 5:
+                cand = label[:i] + label[i + 1 :]
+                break
+        if cand is None:
+            cand = L.deletes.get(label)  # one deletion from token == label: omission typo
+        if cand is None:
+            for i in range(len(label)):
+                t = L.deletes.get(label[:i] + label[i + 1 :])  # substitution / swap
+                if t is not None and t != label and len(t) == len(label):
+                    cand = t
+                    break
+    return exact, inside, cand
 
 
 @lru_cache(maxsize=65536)
@@ -338,9 +420,9 @@ def host_reasons(
     labels = [x for x in (sub.split(".") if sub else []) + [reg_label] if x]
     seen_brand: set[str] = set()
     for label in labels:
-        parts = [label] + [x for x in re.split(r"[-_]", label) if x and x != label]
-        for part in parts:
-            if part in L.by_token and part not in seen_brand:
+        exact, inside, cand = _label_scan(label)
+        for part in exact:
+            if part not in seen_brand:
                 seen_brand.add(part)
                 b = L.by_token[part]
                 where = "子域名" if label != reg_label else "域名"
@@ -351,34 +433,13 @@ def host_reasons(
                         0.75,
                     )
                 )
-        for m in L.token_re.finditer(label):
-            t = m.group(0)
+        for t in inside:
             if t not in seen_brand:
                 seen_brand.add(t)
                 b = L.by_token[t]
                 out.append(
                     Reason("brand_in_host", f"域名含品牌名 {t}（{b.name}），但不是其官方域名", 0.7)
                 )
-        cand = None
-        for part in parts:
-            for folded in {_fold(part), _fold(part.replace("1", "i"))}:
-                if folded != part and folded in L.by_token:
-                    cand = folded
-        if cand is not None:
-            pass
-        elif len(label) >= 5 and label not in L.by_token:
-            for i in range(len(label)):  # one deletion from label hits a token: insertion typo
-                if label[:i] + label[i + 1 :] in L.by_token and len(label) - 1 >= 5:
-                    cand = label[:i] + label[i + 1 :]
-                    break
-            if cand is None:
-                cand = L.deletes.get(label)  # one deletion from token == label: omission typo
-            if cand is None:
-                for i in range(len(label)):
-                    t = L.deletes.get(label[:i] + label[i + 1 :])  # substitution / swap
-                    if t is not None and t != label and len(t) == len(label):
-                        cand = t
-                        break
         if cand and cand not in seen_brand:
             seen_brand.add(cand)
             b = L.by_token[cand]
@@ -387,13 +448,13 @@ def host_reasons(
         out.append(Reason("pinyin_lure", f"域名含诱导性拼音 {m.group(0)}", 0.45))
     if m := L.english_re.search(host):
         out.append(Reason("lure_word", f"域名含诱导词 {m.group(0)}", 0.3))
-    pieces = [x for lb in labels for x in re.split(r"[-_]", lb) if x]
+    pieces = [x for lb in labels for x in _DASH.split(lb) if x]
     longest = max(pieces, key=len) if pieces else ""
     if (
         len(longest) >= 12
         and entropy(longest) >= 3.5
         or len(longest) >= 8
-        and sum(c.isdigit() for c in longest) >= 4
+        and len(_DIGITS.findall(longest)) >= 4
         and any(c.isalpha() for c in longest)
     ):
         out.append(Reason("random_label", f"随机字符串域名标签 {longest[:30]}", 0.3))
