@@ -17,7 +17,9 @@ NOW = datetime(2026, 11, 28, 9, tzinfo=UTC)
 def test_login_resolve_expire_tamper_disable(data_dir) -> None:
     upgrade()
     with session_scope() as s:
-        orgs.add_org(s, "jj", "锦江分局", OrgKind.COUNTY_POLICE, "510104", now=NOW)
+        orgs.add_org(s, "sc", "四川省公安厅", OrgKind.PROVINCE_POLICE, "510000", now=NOW)
+        orgs.add_org(s, "cd", "成都市公安局", OrgKind.CITY_POLICE, "510100", "sc", now=NOW)
+        orgs.add_org(s, "jj", "锦江分局", OrgKind.COUNTY_POLICE, "510104", "cd", now=NOW)
         users.add_user(s, "li", "jj", "李警官", "correct horse", [Role.OFFICER], now=NOW)
         assert sessions.login(s, "li", "wrong password", SECRET, NOW) is None
         token, who = sessions.login(s, "li", "correct horse", SECRET, NOW)
