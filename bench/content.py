@@ -85,13 +85,15 @@ def bench_single(n: int = 1000) -> None:
 
 def bench_urls(n: int) -> None:
     from fanzha.detect.urls import default_model, rules
+    from fanzha.detect.urls import model as url_model
 
     model = default_model()
     us = urls(n)
     model.score(us[:100])
-    rules.host_reasons.cache_clear()
-    rules._idna.cache_clear()
-    rules._registrable.cache_clear()
+    for cached in (rules.host_reasons, rules._idna, rules._registrable, rules.host_facts):
+        cached.cache_clear()
+    rules._label_scan.cache_clear()
+    url_model._HOST_PART.clear()
     t = time.perf_counter()
     for s in range(0, len(us), 5000):
         model.score(us[s : s + 5000])

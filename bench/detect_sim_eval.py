@@ -134,7 +134,8 @@ def evaluate(sim_dir: Path, every_h: int) -> dict:
     for name, dets in (
         ("model", ("accounts.model",)),
         ("typologies", ("accounts.typologies",)),
-        ("all_account_detectors", ("accounts.model", "accounts.typologies")),
+        ("rules_3008", ("accounts.rules",)),
+        ("all_account_detectors", ("accounts.model", "accounts.typologies", "accounts.rules")),
     ):
         fl = flagged("account", dets)
         r = _prf(fl, mules, non_mules)

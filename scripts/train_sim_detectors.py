@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import date
 from pathlib import Path
@@ -73,8 +72,12 @@ def main(argv: list[str] | None = None) -> int:
             "seed": summary["seed"],
             "preset": summary["preset"],
             "days": summary["days"],
-            "rebuild": "python scripts/train_sim_detectors.py "
-            + " ".join(sys.argv[1:] if argv is None else argv),
+            "rebuild": (
+                f"python scripts/train_sim_detectors.py --preset {summary['preset']} "
+                f"--scale {summary['scale']} --days {summary['days']} --seed {summary['seed']} "
+                f"--hours {','.join(map(str, hours))} --min-precision {a.min_precision} "
+                f"--rounds {a.rounds}"
+            ),
         },
     )
     report["seconds"] = round(time.time() - t0, 1)

@@ -88,11 +88,9 @@ def apps(api_keys) -> Iterator[tuple[TestClient, TestClient]]:
     from fanzha.api.app import create_app
 
     fast_app = create_app()
-    assert isinstance(fast_app.router.routes[0], checks_router.FastCheckRoute)
+    assert len(fast_app.state.fast_check_routes) == 2
     ref_app = create_app()
-    ref_app.router.routes[:] = [
-        r for r in ref_app.router.routes if not isinstance(r, checks_router.FastCheckRoute)
-    ]
+    checks_router.remove_fast_routes(ref_app)
     with (
         TestClient(fast_app, raise_server_exceptions=False) as fast,
         TestClient(ref_app, raise_server_exceptions=False) as ref,
@@ -210,3 +208,13 @@ def test_other_methods_and_schema_are_unchanged(apps, api_keys):
     assert schema["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
         "PaymentCheckIn"
     )
+
+
+def test_fast_route_unhandled_error_is_a_500_problem(apps, api_keys, served):
+    fast, _ = apps
+    checks_router.set_runtime(SimpleNamespace(clock=None))  # a broken runtime: the check raises
+    r = fast.post("/v1/check/payment", json=PAYMENTS[1], headers=auth(api_keys["bank-a"]))
+    assert r.status_code == 500 and served == ["/v1/check/payment"]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["request_id"] == r.headers["x-request-id"]
+    assert "Traceback" not in r.text and "clock" not in r.text

@@ -166,6 +166,12 @@ def test_payee_commits_reach_other_workers_redis(redis_rt):
     while other.payment_read(payer, payee, [], 1, now).payee_new:
         assert time.monotonic() < deadline, "commit never flushed"
         time.sleep(COMMIT_FLUSH_S)
+    # a server that does not know the script yet (restart, SCRIPT FLUSH): loaded on first use
+    from fanzha.decide.state import _PAYMENT_LUA
+
+    fresh = RedisState(redis_rt.redis, redis_rt.state.ns)
+    fresh._script = redis_rt.redis.register_script(f"{_PAYMENT_LUA}\n-- {uuid.uuid4().hex}")
+    assert not fresh.payment_read(payer, payee, [], 1, now).payee_new
 
 
 def _real_name_link(runtime):

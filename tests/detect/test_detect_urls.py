@@ -99,3 +99,70 @@ def test_default_model_on_phishing_sample(datasets_dir: Path) -> None:
     fp = sum(v.is_risky and not t for v, t in zip(verdicts, y, strict=True))
     assert fp / max(1, len(y) - sum(y)) < 0.2
     assert tp / sum(y) > 0.2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "HTTPS://WWW.Example.co.uk:8443/a?b=1#c",
+        "http://[2001:db8::1]:8080/x?y",
+        "user:pw@host.example.com/p",
+        "//cdn.example.org/a.js",
+        "http://example.com?",
+        "http://example.com/a#",
+        " 'http://Example.COM./path' ",
+        "ftp://files.example.net/pub",
+        "http://example.com:99999/",
+        "http://[::1/",
+        "http://a.example.com\t/b\n",
+    ],
+)
+def test_fast_split_reads_urls_as_urlsplit(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    from fanzha.detect.urls.rules import _split
+
+    s = url.strip().strip("\"'<>")
+    if "://" not in s[:12]:
+        s = "http://" + s.lstrip("/")
+    try:
+        parts = urlsplit(s)
+        port = parts.port
+    except ValueError:
+        assert _split(url) is None
+        return
+    path = parts.path + ("?" + parts.query if parts.query else "")
+    path += "#" + parts.fragment if parts.fragment else ""
+    host = (parts.hostname or "").rstrip(".").lower()
+    assert _split(url) == (parts.scheme.lower(), host, path, "@" in parts.netloc, port)
+
+
+def test_batch_features_equal_one_by_one() -> None:
+    """Per-host caching and the vectorised path rules give the same rows as URL-by-URL calls."""
+    from fanzha.detect.urls.model import featurize
+
+    urls = [u for u, _ in generate(300, seed=9)] + [
+        "http://example.com/jd.com/login",
+        "http://example.com/a//b.apk",
+        "http://user@evil.example.com:8080/",
+    ]
+    X, _, reasons = featurize(urls, host_parts=True)
+    for i in (0, 7, 150, len(urls) - 3, len(urls) - 2, len(urls) - 1):
+        Xi, _, ri = featurize([urls[i]], host_parts=True)
+        assert abs(X[i] - Xi).max() < 1e-6
+        assert [r.code for r in reasons[i]] == [r.code for r in ri[0]]
+
+
+def test_stacked_model_scores_bare_hosts(tmp_path: Path) -> None:
+    pairs = list(generate(1200, seed=13))
+    model = UrlModel(C=8.0, host_parts=True, stack=True).fit(
+        [u for u, _ in pairs], [y for _, y in pairs]
+    )
+    assert model.booster is not None
+    test = list(generate(300, seed=14))
+    v = model.score([bare(u) for u, _ in test])
+    acc = sum(int(a.is_risky) == y for a, (_, y) in zip(v, test, strict=True)) / len(test)
+    assert acc > 0.85
+    model.save(tmp_path / "s", {"kind": "fanzha.url"})
+    again = UrlModel.load(tmp_path / "s").score([u for u, _ in test[:20]])
+    assert [a.score for a in again] == [a.score for a in model.score([u for u, _ in test[:20]])]

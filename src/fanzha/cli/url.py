@@ -80,6 +80,9 @@ def train_cmd(
     test_size: float = typer.Option(0.2, "--test-size", min=0.0, max=0.5),
     seed: int = typer.Option(42, "--seed"),
     C: float = typer.Option(32.0, "--C", help="逻辑回归正则强度倒数"),
+    stack: bool = typer.Option(
+        True, "--stack/--no-stack", help="在规则特征、结构统计与线性模型得分上再叠加梯度提升树"
+    ),
 ) -> None:
     """训练网址模型（完整网址与其裸域名各一份，防止模型只学网址形状）。"""
     import json
@@ -98,7 +101,7 @@ def train_cmd(
         labels.append(y)
     try:
         model, metrics = train_url_model(
-            urls, to_binary(labels), C=C, test_size=test_size, seed=seed
+            urls, to_binary(labels), C=C, test_size=test_size, seed=seed, stack=stack
         )
     except ValueError as exc:
         _err(f"训练失败：{exc}")
@@ -121,6 +124,8 @@ def train_cmd(
         "--C",
         str(C),
     ]
+    if not stack:
+        args.append("--no-stack")
     command = " ".join(shlex.quote(a) for a in args)
     meta = build_metadata(
         model, metrics, [input], command=command, extra={"url_col": url_col, "label_col": label_col}

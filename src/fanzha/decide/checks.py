@@ -126,7 +126,7 @@ def check_payment(rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-") ->
         index, state = rt.index, rt.state
 
         def build() -> Any:
-            pipe = rt.redis.pipeline(transaction=False)
+            pipe = state.batch()
             index.queue_get(pipe, payee_h)
             index.queue_get(pipe, payer_h)
             state.queue_payment(pipe, payer_h, payee_h, persons, req.amount_fen, now)

@@ -167,19 +167,85 @@ return {known, c1, c24, a24, out}
 """
 
 
+class CommandBatch:
+    """Duck-typed stand-in for a redis-py pipeline on the hot path: commands are packed and sent
+    in one write on a connection of the calling thread, replies read in order. redis-py's
+    pipeline object, pool checkout and observability hooks cost ~60 µs of CPU per execute; this
+    costs ~20. Like a pipeline with ``raise_on_error``, the first error reply is raised after every
+    reply has been read, so the connection stays in sync."""
+
+    __slots__ = ("_owner", "commands")
+
+    def __init__(self, owner: RedisState) -> None:
+        self._owner = owner
+        self.commands: list[tuple[Any, ...]] = []
+
+    def hget(self, key: str, field: Any) -> None:
+        self.commands.append(("HGET", key, field))
+
+    def sadd(self, key: str, *members: Any) -> None:
+        self.commands.append(("SADD", key, *members))
+
+    def expire(self, key: str, seconds: int) -> None:
+        self.commands.append(("EXPIRE", key, int(seconds)))
+
+    def evalsha(self, sha: str, numkeys: int, *keys_and_args: Any) -> None:
+        self.commands.append(("EVALSHA", sha, numkeys, *keys_and_args))
+
+    def execute(self) -> list[Any]:
+        conn = self._owner._connection()
+        try:
+            conn.send_packed_command(conn.pack_commands(self.commands))
+            out: list[Any] = []
+            error: Exception | None = None
+            for _ in self.commands:
+                try:
+                    out.append(conn.read_response())
+                except Exception as exc:  # an error reply (connection errors escape below)
+                    from redis.exceptions import ResponseError
+
+                    if not isinstance(exc, ResponseError):
+                        raise
+                    error = error or exc
+                    out.append(exc)
+        except BaseException:
+            self._owner._drop_connection()
+            raise
+        if error is not None:
+            raise error
+        return out
+
+
 class RedisState:
     def __init__(self, client: Any, namespace: str = "fanzha") -> None:
         self.r = client
         self.ns = namespace
+        self._local = threading.local()
         self._script = client.register_script(_PAYMENT_LUA)
         self._pending: deque[tuple[str, str]] = deque()  # (payees key, payee) not yet written
         self._flusher: threading.Thread | None = None
         self._flusher_lock = threading.Lock()
         self._flush_lock = threading.Lock()
 
+    def batch(self) -> CommandBatch:
+        """An empty command batch for one round trip (see :class:`CommandBatch`)."""
+        return CommandBatch(self)
+
+    def _connection(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self.r.connection_pool.make_connection()
+        return conn
+
+    def _drop_connection(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.disconnect()
+
     def load_script(self) -> None:
         """(Re)load the payment script, e.g. after the server lost its script cache."""
-        self.r.script_load(_PAYMENT_LUA)
+        self.r.script_load(self._script.script)
 
     def _k(self, kind: str, key: str) -> str:
         return f"{self.ns}:{kind}:{key}"
@@ -233,7 +299,7 @@ class RedisState:
         self, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
     ) -> PaymentState:
         def build() -> Any:
-            pipe = self.r.pipeline(transaction=False)
+            pipe = self.batch()
             self.queue_payment(pipe, payer, payee, persons, amount_fen, now)
             return pipe
 

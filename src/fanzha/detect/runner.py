@@ -2,15 +2,17 @@
 over the event lake for a time range; returns findings (the CLI writes them as Parquet).
 
 The shipped models (``detect/models/numbers_default``, ``mules_default``, trained on simulator
-output by ``scripts/train_sim_detectors.py``) are loaded once per process. The full laundering
-typology search is run only on the transfers of accounts the model or the fast rules flag: over a
-whole city it is the slowest detector and adds reasons, not recall.
+output by ``scripts/train_sim_detectors.py``) are loaded once per process. With a model loaded
+the laundering typology search runs only over transfers between pass-through accounts the model did
+not flag, and reports closed cycles only: over a whole city the full search is the slowest detector
+(tens of seconds) and, on simulator data, its other shapes mostly flag victims and counterparties
+around mules. 3006/3007/3008 on model-flagged accounts become reasons of their findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -30,7 +32,10 @@ class NumberRuleConfig:
     dialer_calls: int = 50
     dialer_callees: int = 30
     dialer_callback_max: float = 0.1
-    dialer_short_min: float = 0.5
+    dialer_short_min: float = 0.6
+    # registered industry (business) cards are checked through the operators' industry-card
+    # process; their sales/service diallers look like fraud diallers by volume alone
+    dialer_skip_industry: bool = True
 
 
 def lake_relations(
@@ -75,6 +80,7 @@ def number_findings(feats: pd.DataFrame, now: datetime, cfg: NumberRuleConfig) -
             and r.distinct_callees >= cfg.dialer_callees
             and callback <= cfg.dialer_callback_max
             and r.short_call_share >= cfg.dialer_short_min
+            and not (cfg.dialer_skip_industry and getattr(r, "card_industry", 0) == 1)
         ):
             reasons.append(
                 f"外呼{int(r.out_calls)}次、对象{int(r.distinct_callees)}个，回拨率低（{callback:.0%}），"
@@ -139,7 +145,8 @@ def model_account_findings(
     model=None,
     threshold: float | None = None,
 ) -> tuple[list[Finding], list[str] | None]:
-    """Model findings and the accounts the typology search should look at (None: all)."""
+    """Model findings and the accounts the typology search should look at (None: all): accounts
+    with pass-through hops that the model did not flag."""
     from fanzha.detect.accounts.lake_model import label, lake_account_features, load_mule_model
 
     model = model or load_mule_model()
@@ -157,8 +164,8 @@ def model_account_findings(
     score = _scaled(p[rows], thr)
     accts = [str(a) for a in F.index[rows]]
     ev = _evidence(tx, accts)
-    # the typology search looks at what the model flags and at every pass-through hop
-    focus = sorted(set(accts) | {str(a) for a in F.index[F["hop_n"].to_numpy() >= 1]})
+    # the typology search looks at pass-through hops the model did not flag
+    focus = sorted({str(a) for a in F.index[F["hop_n"].to_numpy() >= 1]} - set(accts))
     out = [
         Finding(
             "account",
@@ -173,6 +180,52 @@ def model_account_findings(
         for a, s, rs in zip(accts, score, reasons, strict=True)
     ]
     return out, focus
+
+
+def pattern_findings(
+    tx: pd.DataFrame, model: list[Finding], focus: list[str], now: datetime, limits: Limits
+) -> list[Finding]:
+    """3006/3007/3008 over the transfers of the focus accounts (model-flagged accounts and
+    unflagged pass-through accounts). Hits on model-flagged accounts become reasons of those findings; a 3008
+    burst (≥10 transfers within an hour) on another focus account is a finding of its own."""
+    from fanzha.detect.accounts.mule import pattern_rules
+    from fanzha.detect.accounts.mule_model import CODE_REASONS
+
+    if not focus:
+        return list(model)
+    s = set(focus)
+    hits = pattern_rules(tx[tx.payer.isin(s) | tx.payee.isin(s)], limits)
+    codes: dict[str, list] = {}
+    for h in hits:
+        if h.account in s:
+            codes.setdefault(h.account, []).append(h)
+    out = []
+    for f in model:
+        extra = [CODE_REASONS[h.code] for h in codes.pop(f.entity_value, [])]
+        if extra:
+            f = replace(f, reasons=(f.reasons[0], *extra, *f.reasons[1:]))
+        out.append(f)
+    for acct, hs in codes.items():
+        burst = [h for h in hs if h.code == "3008"]
+        if burst:
+            h = burst[0]
+            out.append(
+                Finding(
+                    "account",
+                    acct,
+                    "accounts.rules",
+                    0.6,
+                    grade_for(0.6),
+                    (
+                        f"{CODE_REASONS['3008']}：{h.window_start:%m-%d %H:%M}起1小时内"
+                        f"{h.in_n + h.out_n}笔（转入{h.in_n}笔、转出{h.out_n}笔）",
+                    ),
+                    h.event_ids[:200],
+                    now,
+                    rule_id="3008",
+                )
+            )
+    return out
 
 
 def _evidence(tx: pd.DataFrame, accts: list[str], per: int = 200) -> dict[str, tuple[str, ...]]:
@@ -196,8 +249,8 @@ def account_findings(
     now: datetime,
     focus: list[str] | None = None,
 ) -> list[Finding]:
-    """Typologies and 3006/3007/3008 rules. With ``focus``, only over the transfers touching
-    those accounts (and each rule finding must concern one of them)."""
+    """Typologies and 3006/3007/3008 rules. With ``focus``, only over the transfers between
+    those accounts."""
     from fanzha.detect.accounts.mule_model import signal_table
 
     if tx.empty:
@@ -206,12 +259,16 @@ def account_findings(
         if not focus:
             return []
         s = set(focus)
-        tx = tx[tx.payer.isin(s) | tx.payee.isin(s)]
+        tx = tx[tx.payer.isin(s) & tx.payee.isin(s)]
     F, reasons = signal_table(tx, set(), openings)
     if focus is not None:
         F = F[F.index.isin(set(focus))]
     strong = F[["hit_cycle", "hit_scatter_gather", "hit_bipartite"]].sum(axis=1) > 0
     flagged = F[(F["hit_kinds"] >= 2) | strong]
+    if focus is not None:
+        # beside the model, only closed cycles: on simulator data scatter-gather and bipartite
+        # shapes around unflagged accounts are victims and counterparties of mules
+        flagged = flagged[flagged["hit_cycle"] > 0]
     ev = _evidence(tx, [str(a) for a in flagged.index])
     out = []
     for acct, row in flagged.iterrows():
@@ -292,7 +349,11 @@ def run_detectors(
     focus: list[str] | None = None
     if models:
         acct, focus = model_account_findings(tx, openings, until, now)
-        findings += acct
+        if focus is not None:
+            flagged = [f.entity_value for f in acct]
+            findings += pattern_findings(tx, acct, flagged + focus, now, limits)
+    # without a model: the full typology search (slow on a whole city); with one, only over the
+    # transfers between model-flagged and pass-through accounts
     findings += account_findings(tx, openings, now, focus)
     findings += run_governance(GovContext(con, rel, all_rel, until, limits), now)
     return dedupe(findings)

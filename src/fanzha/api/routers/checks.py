@@ -383,10 +383,59 @@ class FastCheckRoute(BaseRoute):
             return None, _validation_problem(exc), early
 
 
+class _FastDispatch:
+    """Outermost ASGI layer of the application's middleware stack: a request for a lean route goes
+    through the request-id/metrics middleware straight to it; anything else goes to the usual
+    stack (error handlers, user middleware, FastAPI's router)."""
+
+    def __init__(self, inner: Any, routes: list[FastCheckRoute], metrics: Any) -> None:
+        from fanzha.api.middleware import RequestContextMiddleware
+
+        self.inner = inner
+        self.routes = routes
+        self._with_context = RequestContextMiddleware(self._handle, metrics=metrics)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            for route in self.routes:
+                if route.matches(scope)[0] is Match.FULL:
+                    scope["route"] = route
+                    await self._with_context(scope, receive, send)
+                    return
+        await self.inner(scope, receive, send)
+
+    @staticmethod
+    async def _handle(scope: Scope, receive: Receive, send: Send) -> None:
+        await scope["route"].handle(scope, receive, send)
+
+
 def install_fast_routes(app: FastAPI) -> None:
-    """Put the lean payment and call routes first in ``app``'s routing table (inside the
-    middleware, so request ids and metrics still apply)."""
-    app.router.routes[0:0] = [
+    """Serve ``POST /v1/check/payment`` and ``/call`` by the lean routes.
+
+    They sit in front of the whole Starlette/FastAPI middleware stack (which is built lazily on
+    the first request, so middleware added to ``app`` later still wraps everything else), wrapped
+    only in the request-id/metrics middleware, which also answers an unhandled error as a 500
+    problem; this saves ~0.1 ms of CPU per check. NB: other user middleware (CORS, …) does *not*
+    see these two routes. The FastAPI routes remain for the OpenAPI schema (and answer if the lean
+    routes are removed, see :func:`remove_fast_routes`).
+    """
+    routes = [
         FastCheckRoute(f"{router.prefix}/payment", PaymentCheckIn, PAYMENT_KINDS, _payment_answer),
         FastCheckRoute(f"{router.prefix}/call", CallCheckIn, CALL_KINDS, _call_answer),
     ]
+    build = type(app).build_middleware_stack
+
+    def build_middleware_stack() -> Any:
+        from fanzha.api.middleware import Metrics
+
+        metrics = getattr(app.state, "metrics", None) or Metrics()
+        return _FastDispatch(build(app), routes, metrics)
+
+    app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
+    app.state.fast_check_routes = routes
+
+
+def remove_fast_routes(app: FastAPI) -> None:
+    """Back to plain FastAPI routing for the checks (tests compare both); before the first request."""
+    vars(app).pop("build_middleware_stack", None)
+    app.state.fast_check_routes = []

@@ -212,6 +212,191 @@ NORMAL_TEMPLATES: list[str] = [
 ]
 
 
+# Service and marketing SMS as real senders write them: a signature, a body, often a link to the
+# sender's own site and an opt-out tail. Built from parts so that sender, offer, link and opt-out
+# vary independently (a model must not learn "has a link" or "says 优惠" as fraud).
+_SENDERS: dict[str, list[str]] = {
+    "telecom": ["中国移动", "中国联通", "中国电信", "中国广电", "移动惠生活", "联通营业厅"],
+    "bank": [
+        "工商银行",
+        "建设银行",
+        "农业银行",
+        "中国银行",
+        "招商银行",
+        "交通银行",
+        "邮储银行",
+        "平安银行",
+        "中信银行",
+        "兴业银行",
+        "浦发银行",
+        "广发银行",
+        "光大银行",
+        "民生银行",
+    ],
+    "shop": [
+        "淘宝",
+        "天猫",
+        "京东",
+        "拼多多",
+        "唯品会",
+        "苏宁易购",
+        "盒马",
+        "山姆会员店",
+        "永辉超市",
+        "屈臣氏",
+        "优衣库",
+        "海底捞",
+        "瑞幸咖啡",
+        "肯德基",
+        "麦当劳",
+        "星巴克",
+    ],
+    "app": [
+        "美团",
+        "饿了么",
+        "滴滴出行",
+        "携程旅行",
+        "去哪儿",
+        "高德地图",
+        "哈啰",
+        "京东到家",
+        "网易云音乐",
+        "爱奇艺",
+        "腾讯视频",
+        "优酷",
+        "keep",
+        "大众点评",
+        "飞猪",
+        "12306",
+    ],
+    "life": [
+        "国家电网",
+        "南方电网",
+        "自来水公司",
+        "燃气公司",
+        "物业服务中心",
+        "中国人寿",
+        "平安保险",
+        "太平洋保险",
+        "顺丰速运",
+        "中国邮政",
+        "菜鸟驿站",
+        "京东物流",
+    ],
+}
+_OFFERS: dict[str, list[str]] = {
+    "telecom": [
+        "尊敬的客户，您本月套餐内通用流量已使用{pct}%，剩余{gb}GB，可登录{brand}app查询明细",
+        "您{month}月账单已出：套餐费{m}.00元，增值业务{small}.00元，合计{m}.{cents}元",
+        "尊敬的用户，您的话费余额为{small}.{cents}元，为避免停机请及时缴费，缴费可使用app或营业厅",
+        "{month}月话费优惠活动：充{m}元送{small}元，本月{day}日前办理有效，详询{hotline}",
+        "您已成功订购{gb}GB流量月包，费用{small}元/月，次月起自动续订",
+        "您的积分{pts}分将于{month}月底清零，可兑换话费、视频会员等，登录app积分商城兑换",
+        "感谢您使用我公司业务，您的宽带将于{month}月{day}日到期，续约两年享{disc}折优惠",
+        "5G升级体验：每月加{small}元即可升级至5G套餐，含{gb}GB流量，回复KT5G办理",
+        "尊敬的客户，您的手机号已入网满{yrs}年，获赠{gb}GB流量，{day}日内到账",
+        "本机号码实名信息已核验完成，感谢您的配合",
+    ],
+    "bank": [
+        "您尾号{tail}的卡{month}月{day}日{hh}收入(工资){m}.00元，余额{m2}.{cents}元",
+        "您尾号{tail}信用卡{month}月账单金额{m}.{cents}元，最低还款{small}.00元，到期还款日{month}月{day}日",
+        "您尾号{tail}的借记卡于{hh}通过快捷支付消费{small}.{cents}元，如非本人操作请致电{hotline}",
+        "尊敬的客户，您获得消费贷预审批额度{big}元，年化利率低至{rate}%，登录手机银行查看，以审批为准",
+        "信用卡分期优惠：账单分期手续费{disc}折，详情请登录手机银行，回复TD退订",
+        "您的{yrs}年期定期存款已于今日到期，本息{m2}.{cents}元已转入活期账户",
+        "尊敬的客户，您的手机银行于{hh}在新设备登录，如非本人操作请拨打{hotline}",
+        "周五{small}元立减！使用信用卡在合作商户消费满{m}元立减{small}元，名额有限",
+        "您申请的信用卡已寄出，快递单号{order}，收到后请通过官方app激活",
+        "理财产品{plat}今日起认购，业绩比较基准{rate}%，理财非存款，产品有风险，投资须谨慎",
+        "温馨提示：任何要求您转账到“安全账户”的都是诈骗，本行不会索要短信验证码",
+    ],
+    "shop": [
+        "年中大促开启！全场{disc}折起，满{m}减{small}，{day}日晚8点开抢",
+        "尊敬的会员，您有{small}元无门槛券即将过期，{day}日前下单可用",
+        "您的订单已发货，{courier}单号{order}，预计{day}日送达",
+        "会员日到店消费享双倍积分，新品第二件半价，欢迎光临",
+        "您在本店购买的商品已签收，满意请给个好评，有问题请联系在线客服",
+        "您的积分{pts}分可兑换精美礼品，兑换截止{month}月{day}日",
+        "感谢您的光临！本周新品上市，凭此短信到店可领小礼品一份",
+        "您的退货申请已通过，退款{small}.{cents}元将在1-3个工作日原路退回",
+        "生日快乐！送您一张{small}元生日券，本月有效",
+        "双十一预售开启，定金{small}元抵{m}元，尾款{month}月{day}日支付",
+    ],
+    "app": [
+        "您的外卖订单已由骑手接单，预计{hh}送达",
+        "您预订的{city}酒店订单已确认，入住日期{month}月{day}日，如需取消请在app内操作",
+        "您已成功购买{month}月{day}日{city}至{city2}的车票，请按时乘车",
+        "你的会员将于{day}日到期自动续费{small}元，如需取消可在“我的-设置”中关闭",
+        "新人专享：首单立减{small}元，打开app领取红包",
+        "本周骑行卡限时{disc}折，月卡仅需{small}元",
+        "您的行程已结束，本次费用{small}.{cents}元，已使用优惠券抵扣",
+        "您关注的{city}航线降价了，最低{m}元起",
+        "验证码{code}，您正在注册账号，请勿转发给任何人",
+        "您的账号于{hh}在{city}登录，若非本人操作请及时修改密码",
+    ],
+    "life": [
+        "您户号{order}的{month}月电费{small}.{cents}元，请于{day}日前缴纳，可通过网上国网app缴费",
+        "您的水费账单已出，本期用水{small}吨，金额{small}.{cents}元",
+        "小区将于{month}月{day}日{hh}停水检修，请提前储水，给您带来不便敬请谅解",
+        "您的保单{order}将于{month}月{day}日到期，续保请联系您的专属顾问或登录官方app",
+        "您的快件已放入{city}路{small}号丰巢柜，取件码{tail}，请及时取件",
+        "您的包裹已到菜鸟驿站，取件码{tail}，营业时间8:00-21:00",
+        "保险理赔款{m}.00元已打入您尾号{tail}的账户，请查收",
+        "本月物业费{m}元已生成，可在物业app内缴纳",
+    ],
+}
+_HOTLINES = {"telecom": ["10086", "10010", "10000"], "bank": ["95588", "95533", "95599", "95566",
+             "95555", "95559", "95580"], "shop": ["400-800-8888"], "app": ["app内客服"],
+             "life": ["95598", "96777"]}  # fmt: skip
+_OWN_LINKS = ["u.10086.cn/{x}", "u.10010.cn/{x}", "e.189.cn/{x}", "m.jd.com", "tb.cn/{x}",
+              "dpurl.cn/{x}", "t.cmbchina.com/{x}", "icbc.com.cn", "meituan.com",
+              "wap.10086.cn"]  # fmt: skip
+_OPT_OUT = ["回复TD退订", "退订回T", "回T退订", "拒收请回复R", "退订回复TD", "回N退订",
+            "回复0000退订", "退订请回复TD", "如不想收到此类短信请回复TD"]  # fmt: skip
+
+
+def _marketing(rng: random.Random) -> str:
+    kind = rng.choice(list(_SENDERS))
+    brand = rng.choice(_SENDERS[kind])
+    slots = _slots(rng)
+    slots.update(
+        brand=brand,
+        pct=str(rng.choice([50, 80, 90, 100])),
+        gb=str(rng.choice([1, 2, 5, 10, 20, 30, 100])),
+        month=str(rng.randint(1, 12)),
+        small=str(rng.choice([3, 5, 8, 9, 10, 15, 20, 29, 30, 50, 99])),
+        cents=f"{rng.randint(0, 99):02d}",
+        big=str(rng.choice([50000, 100000, 200000, 300000])),
+        rate=rng.choice(["2.8", "3.15", "3.6", "4.2", "1.95"]),
+        disc=str(rng.choice([5, 6, 7, 8, 9])),
+        pts=str(rng.randint(100, 20000)),
+        yrs=str(rng.randint(1, 10)),
+        hotline=rng.choice(_HOTLINES[kind]),
+        city2=rng.choice(_CITIES),
+    )
+    body = rng.choice(_OFFERS[kind]).format(**slots)
+    r = rng.random()
+    if r < 0.3:
+        body += (
+            "，详情"
+            + rng.choice(["", "点击", "戳", "访问"])
+            + " "
+            + rng.choice(_OWN_LINKS).format(x=_d(rng.randint(4, 6), rng))
+            + " "
+        )
+    elif r < 0.45:
+        body += "，详询" + slots["hotline"]
+    tail = "。" if rng.random() < 0.7 else ""
+    if rng.random() < 0.45:
+        tail += rng.choice(_OPT_OUT)
+    pos = rng.random()
+    if pos < 0.75:
+        return f"【{brand}】{body}{tail}"
+    if pos < 0.9:
+        return f"{body}{tail}【{brand}】"
+    return f"{brand}：{body}{tail}"
+
+
 def _fill(tpl: str, rng: random.Random) -> str:
     return tpl.format(**_slots(rng))
 
@@ -231,8 +416,13 @@ def _noise(text: str, rng: random.Random) -> str:
     return text
 
 
-def generate(n: int, seed: int = 0, fraud_share: float = 0.5) -> Iterator[tuple[str, str]]:
-    """Yield ``n`` (text, label) pairs; label is a ``FraudType`` value or ``正常``."""
+def generate(
+    n: int, seed: int = 0, fraud_share: float = 0.5, marketing_share: float = 0.5
+) -> Iterator[tuple[str, str]]:
+    """Yield ``n`` (text, label) pairs; label is a ``FraudType`` value or ``正常``.
+
+    ``marketing_share`` of the normal messages are composed service/marketing SMS (sender
+    signature, offer, own link, opt-out), the rest come from the everyday templates."""
     rng = random.Random(seed)
     types = list(FRAUD_TEMPLATES)
     for _ in range(n):
@@ -243,6 +433,8 @@ def generate(n: int, seed: int = 0, fraud_share: float = 0.5) -> Iterator[tuple[
             if rng.random() < 0.3:  # two cues in one chat message
                 text += "，" + _fill(rng.choice(FRAUD_TEMPLATES[ft]), rng)
             yield _noise(text, rng), ft.value
+        elif rng.random() < marketing_share:
+            yield _noise(_marketing(rng), rng), NORMAL
         else:
             text = _fill(rng.choice(NORMAL_TEMPLATES), rng)
             if rng.random() < 0.2:

@@ -96,7 +96,7 @@ def external_evaluation(model: TextModel, root: Path) -> dict[str, Any]:
 
 
 def train_default(
-    out: Path = DEFAULT_DIR, root: Path | None = None, corpus_size: int = 6000, seed: int = 42
+    out: Path = DEFAULT_DIR, root: Path | None = None, corpus_size: int = 10000, seed: int = 42
 ) -> dict[str, Any]:
     root = root or datasets_dir()
     texts, labels, files = teleantifraud_rows(root)

@@ -25,7 +25,7 @@ from fanzha.detect.urls.rules import (
     host_reasons,
     official_brand,
     parse_url,
-    path_reasons,
+    path_reasons_many,
     rule_score,
 )
 
@@ -105,13 +105,21 @@ def _presence_block(docs: Sequence[str], rng: tuple[int, int]) -> sp.csr_matrix:
     return m
 
 
-def featurize(
+def featurize_parts(
     urls: Sequence[str],
     host_ngrams: tuple[int, int] = (3, 5),
     path_ngrams: tuple[int, int] = (3, 4),
     path_chars: int = 120,
-) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
-    """[dense rule features | host n-grams | path n-grams] for a batch of URLs.
+    host_parts: bool = False,
+) -> tuple[
+    np.ndarray, list[tuple[sp.csr_matrix, np.ndarray | None]], list[ParsedURL], list[list[Reason]]
+]:
+    """Dense features and n-gram blocks (each with the row index mapping URLs to its rows, or
+    None when it has one row per URL) of [dense rule features | host n-grams | path n-grams (| registrable-domain n-grams |
+    subdomain n-grams)] for a batch of URLs.
+
+    ``host_parts`` adds the registrable domain and the subdomain as blocks of their own: "paypal"
+    in ``paypal.com.secure-x.top`` (subdomain) then weighs differently from ``paypal.com``.
 
     Work that depends only on the host (IDNA, public suffix, rules, host n-grams) is done once per
     distinct host of the batch and cached across batches; only the path part is per URL.
@@ -129,12 +137,12 @@ def featurize(
         np.vstack([v for v, _, _ in parts])[inv] if parts else np.zeros((0, N_DENSE), np.float32)
     )
     survive = np.fromiter((s for _, _, s in parts), np.float64, len(parts))[inv]
-    reasons: list[list[Reason]] = []
     k = len(REASON_CODES)
-    for r, p in enumerate(parsed):
+    reasons: list[list[Reason]] = []
+    official = (dense[:, k + 6] > 0).tolist() if n else []
+    for r, extra in enumerate(path_reasons_many(parsed, official)):
         rs = list(parts[inv[r]][1])
-        if p.path or p.has_userinfo or p.port is not None:
-            extra = path_reasons(p)
+        if extra:
             for x in extra:
                 i = _CODE_INDEX.get(x.code, 0)
                 dense[r, i] = max(dense[r, i], x.weight)
@@ -147,10 +155,61 @@ def featurize(
         dense[:, k + 8] = np.fromiter(
             (0.0 if p.bare else min(len(p.path), 200) / 200 for p in parsed), np.float32, n
         )
-    hosts = _presence_block([p.ascii_host for p in first], host_ngrams)[inv]
-    paths = _presence_block([p.path[:path_chars].lower() for p in parsed], path_ngrams)
-    X = sp.hstack([sp.csr_matrix(dense), hosts, paths], format="csr", dtype=np.float32)
+    blocks: list[tuple[sp.csr_matrix, np.ndarray | None]] = [
+        (_presence_block([p.ascii_host for p in first], host_ngrams), inv),
+        (_presence_block([p.path[:path_chars].lower() for p in parsed], path_ngrams), None),
+    ]
+    if host_parts:
+        regs = [f"^{p.registrable}$" for p in first]
+        subs = [
+            "^" + p.ascii_host[: -len(p.registrable)] if p.registrable and not p.is_ip else ""
+            for p in first
+        ]
+        blocks.append((_presence_block(regs, (2, 5)), inv))
+        blocks.append((_presence_block(subs, (2, 5)), inv))
+    return dense, blocks, parsed, reasons
+
+
+def featurize(
+    urls: Sequence[str],
+    host_ngrams: tuple[int, int] = (3, 5),
+    path_ngrams: tuple[int, int] = (3, 4),
+    path_chars: int = 120,
+    host_parts: bool = False,
+) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
+    """The feature matrix [dense | host | path (| registrable | subdomain)] for training."""
+    dense, blocks, parsed, reasons = featurize_parts(
+        urls, host_ngrams, path_ngrams, path_chars, host_parts
+    )
+    mats = [sp.csr_matrix(dense)] + [b if inv is None else b[inv] for b, inv in blocks]
+    X = sp.hstack(mats, format="csr", dtype=np.float32)
     return X, parsed, reasons
+
+
+_PAGE = re.compile(r"\.(?:php|html?|aspx?|jsp)\b")
+
+
+def _structure(dense: np.ndarray, parsed: list[ParsedURL]) -> np.ndarray:
+    """Dense rule features plus counts describing the URL's structure (for the stacked trees)."""
+    extra = np.array(
+        [
+            (
+                len(p.path),
+                p.path.count("/"),
+                p.path.count("."),
+                p.path.count("=") + p.path.count("&"),
+                len(_NOT_DIGIT.sub("", p.path)),
+                p.ascii_host.count("."),
+                p.ascii_host.startswith("www."),
+                len(p.registrable),
+                len(p.ascii_host) - len(p.registrable),
+                _PAGE.search(p.path) is not None,
+            )
+            for p in parsed
+        ],
+        dtype=np.float32,
+    ).reshape(len(parsed), 10)
+    return np.hstack([dense, extra])
 
 
 class UrlModel:
@@ -162,8 +221,15 @@ class UrlModel:
         host_ngrams: tuple[int, int] = (1, 5),
         path_ngrams: tuple[int, int] = (1, 5),
         path_chars: int = 300,
+        host_parts: bool = False,
+        stack: bool = False,
     ):
         self.C = C
+        self.host_parts = host_parts
+        # stack: gradient-boosted trees over the rule features, URL statistics and the linear
+        # model's out-of-fold score (the linear model alone sees n-grams, the trees see structure).
+        self.stack = stack
+        self.booster: Any = None
         self.host_ngrams = tuple(host_ngrams)
         self.path_ngrams = tuple(path_ngrams)
         self.path_chars = path_chars
@@ -181,9 +247,42 @@ class UrlModel:
         if with_bare:
             urls = urls + [bare(u) for u in urls]
             y = np.concatenate([y, y])
-        X, _, _ = self._featurize(urls)
+        X, parsed, _ = self._featurize(urls)
         self.clf = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X, y)
+        self.booster = None
+        if getattr(self, "stack", False):
+            self.booster = self._fit_stack(X, parsed, y, n_pairs=len(y) // 2 if with_bare else 0)
         return self
+
+    def _fit_stack(
+        self, X: sp.csr_matrix, parsed: list[ParsedURL], y: np.ndarray, n_pairs: int
+    ) -> Any:
+        """Trees on [structure | out-of-fold linear score]; a URL and its bare host share a fold."""
+        import lightgbm as lgb
+        from sklearn.linear_model import LogisticRegression
+
+        n = len(y)
+        group = np.arange(n) % n_pairs if n_pairs else np.arange(n)
+        fold = np.random.default_rng(0).integers(0, 5, size=group.max() + 1)[group]
+        oof = np.zeros(n)
+        for f in range(5):
+            tr, te = fold != f, fold == f
+            if not te.any() or len(set(y[tr].tolist())) < 2:
+                continue
+            lr = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X[tr], y[tr])
+            oof[te] = lr.predict_proba(X[te])[:, 1]
+        S = np.column_stack([_structure(X[:, :N_DENSE].toarray(), parsed), oof])
+        return lgb.LGBMClassifier(
+            n_estimators=300,
+            learning_rate=0.05,
+            num_leaves=31,
+            subsample=0.8,
+            subsample_freq=1,
+            colsample_bytree=0.8,
+            random_state=0,
+            n_jobs=1,
+            verbose=-1,
+        ).fit(S, y)
 
     def _featurize(self, urls: Sequence[str]):
         return featurize(
@@ -191,14 +290,40 @@ class UrlModel:
             getattr(self, "host_ngrams", (3, 5)),
             getattr(self, "path_ngrams", (3, 4)),
             getattr(self, "path_chars", 120),
+            getattr(self, "host_parts", False),
         )
 
-    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
+    def _parts(self, urls: Sequence[str]):
+        return featurize_parts(
+            urls,
+            getattr(self, "host_ngrams", (3, 5)),
+            getattr(self, "path_ngrams", (3, 4)),
+            getattr(self, "path_chars", 120),
+            getattr(self, "host_parts", False),
+        )
+
+    def _proba(
+        self,
+        dense: np.ndarray,
+        blocks: list[tuple[sp.csr_matrix, np.ndarray | None]],
+        parsed: list[ParsedURL],
+    ) -> np.ndarray:
+        """Linear score block by block (host blocks once per distinct host), then the trees."""
         w = self.__dict__.get("_w")
         if w is None:
             w = self.__dict__["_w"] = np.ascontiguousarray(self.clf.coef_[0], dtype=np.float64)
-        d = X @ w + float(self.clf.intercept_[0])
-        return 1.0 / (1.0 + np.exp(-d))
+        d = dense.astype(np.float64) @ w[:N_DENSE] + float(self.clf.intercept_[0])
+        off = N_DENSE
+        for b, inv in blocks:
+            part = b @ w[off : off + b.shape[1]]
+            d += part if inv is None else part[inv]
+            off += b.shape[1]
+        p = 1.0 / (1.0 + np.exp(-d))
+        booster = getattr(self, "booster", None)
+        if booster is None or not len(p):
+            return p
+        S = np.column_stack([_structure(dense, parsed), p])
+        return booster.booster_.predict(S, num_threads=1)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -206,15 +331,15 @@ class UrlModel:
         return state
 
     def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
-        X, _, _ = self._featurize(urls)
-        return self._proba(X)
+        dense, blocks, parsed, _ = self._parts(urls)
+        return self._proba(dense, blocks, parsed)
 
     def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []
-        X, parsed, reasons = self._featurize(clean)
-        proba = self._proba(X)
+        dense, blocks, parsed, reasons = self._parts(clean)
+        proba = self._proba(dense, blocks, parsed)
         out = []
         for u, p, rs, pr in zip(clean, parsed, reasons, proba, strict=True):
             if not u.strip() or not p.host:

@@ -68,6 +68,8 @@ def train_url_model(
     test_size: float = 0.2,
     seed: int = 42,
     combine: str = "model",
+    host_parts: bool = True,
+    stack: bool = True,
     **features: Any,
 ) -> tuple[UrlModel, dict[str, Any]]:
     from sklearn.model_selection import train_test_split
@@ -81,10 +83,14 @@ def train_url_model(
         tr, te = train_test_split(
             np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
         )
-        held = UrlModel(C=C, combine=combine, **features).fit(list(u[tr]), y[tr])
+        held = UrlModel(C=C, combine=combine, host_parts=host_parts, stack=stack, **features).fit(
+            list(u[tr]), y[tr]
+        )
         metrics["held_out"] = evaluate(held, list(u[te]), y[te])
         metrics["held_out"]["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
-    model = UrlModel(C=C, combine=combine, **features).fit(list(u), y)
+    model = UrlModel(C=C, combine=combine, host_parts=host_parts, stack=stack, **features).fit(
+        list(u), y
+    )
     return model, metrics
 
 
@@ -113,6 +119,8 @@ def build_metadata(
             "threshold": model.threshold,
             "combine": model.combine,
             "trained_with_bare_hosts": True,
+            "host_parts": getattr(model, "host_parts", False),
+            "stacked_trees": getattr(model, "booster", None) is not None,
         },
         "metrics": metrics,
         "libraries": libs,
