@@ -270,6 +270,13 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     cls = rng.choice([0, 1, 2], size=nb, p=[0.45, 0.4, 0.15]).astype(np.int8)
     cls[b_first] = 0
     bank = rng.choice(len(ids.BANK_CODES), size=nb, p=ids.BANK_SHARE).astype(np.int8)
+    # one class-I account per person per bank (DOMAIN.md §6): later ones at the same bank are II
+    key = b_owner.astype(np.int64) * 256 + bank
+    first_class1 = np.zeros(nb, dtype=bool)
+    c1 = np.flatnonzero(cls == 0)
+    _, first = np.unique(key[c1], return_index=True)
+    first_class1[c1[first]] = True
+    cls[(cls == 0) & ~first_class1] = 1
     bal = np.where(
         cls == 0,
         rng.lognormal(np.log(1_500_000), 1.1, nb),  # class I: median 15 000 yuan

@@ -191,24 +191,38 @@ _PAGE = re.compile(r"\.(?:php|html?|aspx?|jsp)\b")
 
 def _structure(dense: np.ndarray, parsed: list[ParsedURL]) -> np.ndarray:
     """Dense rule features plus counts describing the URL's structure (for the stacked trees)."""
-    extra = np.array(
-        [
-            (
-                len(p.path),
-                p.path.count("/"),
-                p.path.count("."),
-                p.path.count("=") + p.path.count("&"),
-                len(_NOT_DIGIT.sub("", p.path)),
-                p.ascii_host.count("."),
-                p.ascii_host.startswith("www."),
-                len(p.registrable),
-                len(p.ascii_host) - len(p.registrable),
-                _PAGE.search(p.path) is not None,
-            )
-            for p in parsed
-        ],
-        dtype=np.float32,
-    ).reshape(len(parsed), 10)
+    n = len(parsed)
+    hosts = [p.ascii_host for p in parsed]
+    regs = np.fromiter((len(p.registrable) for p in parsed), np.float32, n)
+    extra = np.zeros((n, 10), dtype=np.float32)
+    if n >= 256:  # one vectorised pass per statistic
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        paths = pa.array([p.path for p in parsed], pa.string())
+        cols = [
+            pc.utf8_length(paths),
+            pc.count_substring(paths, "/"),
+            pc.count_substring(paths, "."),
+            pc.add(pc.count_substring(paths, "="), pc.count_substring(paths, "&")),
+            pc.count_substring_regex(paths, r"[0-9]"),
+        ]
+        for j, c in enumerate(cols):
+            extra[:, j] = c.to_numpy(zero_copy_only=False)
+        page = pc.match_substring_regex(paths, r"\.(?:php|html?|aspx?|jsp)\b")
+        extra[:, 9] = page.to_numpy(zero_copy_only=False)
+    else:
+        for i, p in enumerate(parsed):
+            extra[i, 0] = len(p.path)
+            extra[i, 1] = p.path.count("/")
+            extra[i, 2] = p.path.count(".")
+            extra[i, 3] = p.path.count("=") + p.path.count("&")
+            extra[i, 4] = len(_NOT_DIGIT.sub("", p.path))
+            extra[i, 9] = _PAGE.search(p.path) is not None
+    extra[:, 5] = np.fromiter((h.count(".") for h in hosts), np.float32, n)
+    extra[:, 6] = np.fromiter((h.startswith("www.") for h in hosts), np.float32, n)
+    extra[:, 7] = regs
+    extra[:, 8] = np.fromiter((len(h) for h in hosts), np.float32, n) - regs
     return np.hstack([dense, extra])
 
 
