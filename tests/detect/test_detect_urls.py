@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -166,3 +167,13 @@ def test_stacked_model_scores_bare_hosts(tmp_path: Path) -> None:
     model.save(tmp_path / "s", {"kind": "fanzha.url"})
     again = UrlModel.load(tmp_path / "s").score([u for u, _ in test[:20]])
     assert [a.score for a in again] == [a.score for a in model.score([u for u, _ in test[:20]])]
+
+
+def test_structure_stats_vectorised_equal_python() -> None:
+    from fanzha.detect.urls.model import _structure, featurize_parts
+
+    urls = [u for u, _ in generate(300, seed=21)] + ["http://a.com/x١٢٣.php?a=1&b=2"]
+    dense, _, parsed, _ = featurize_parts(urls)
+    big = _structure(dense, parsed)  # ≥ 256 rows: pyarrow path
+    one = [_structure(dense[i : i + 1], parsed[i : i + 1]) for i in range(len(parsed))]
+    assert abs(big - np.vstack(one)).max() == 0

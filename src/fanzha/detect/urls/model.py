@@ -205,7 +205,7 @@ def _structure(dense: np.ndarray, parsed: list[ParsedURL]) -> np.ndarray:
             pc.count_substring(paths, "/"),
             pc.count_substring(paths, "."),
             pc.add(pc.count_substring(paths, "="), pc.count_substring(paths, "&")),
-            pc.count_substring_regex(paths, r"[0-9]"),
+            pc.count_substring_regex(paths, r"\p{Nd}"),
         ]
         for j, c in enumerate(cols):
             extra[:, j] = c.to_numpy(zero_copy_only=False)
