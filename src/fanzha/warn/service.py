@@ -311,13 +311,6 @@ class WarningService:
         return len(rows)
 
     # ------------------------------------------------------------------ task lifecycle
-    def _open_task(self, warning_id: int) -> WarnTask | None:
-        return self.session.scalar(
-            select(WarnTask)
-            .where(WarnTask.warning_id == warning_id, WarnTask.status.in_(OPEN_TASK))
-            .order_by(WarnTask.id.desc())
-        )
-
     def _event(self, task: WarnTask, now: datetime, event: str, actor: str, detail: dict) -> None:
         self.session.add(
             WarnTaskEvent(task_id=task.id, at=now, event=event, actor=actor, detail=detail)
