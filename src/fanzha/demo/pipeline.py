@@ -289,11 +289,15 @@ def stage_warnings(ctx: DemoContext, step: pd.Timedelta = pd.Timedelta(hours=1))
         end = ex["at"].max() + pd.Timedelta(days=1)
         clock = FixedClock(t.to_pydatetime())
         opened = 0
-        with session_scope() as s:
-            svc = WarningService(s, ctx.settings.secret_bytes, clock)
-            seen: set[int] = set()
-            while t <= end:
-                nxt = t + step
+        svc: WarningService | None = None
+        seen: set[int] = set()
+        while t <= end:
+            nxt = t + step
+            # one transaction per simulated hour: the API sees warnings as they are raised
+            with session_scope() as s:
+                if svc is None:
+                    svc = WarningService(s, ctx.settings.secret_bytes, clock)
+                svc.session = s
                 for task_id, plan in responder.due(nxt):
                     clock.set(max(plan.at, t).floor("us").to_pydatetime())
                     task = s.get(WarnTask, task_id)
@@ -324,7 +328,7 @@ def stage_warnings(ctx: DemoContext, step: pd.Timedelta = pd.Timedelta(hours=1))
                             pd.Timestamp(task.created_at),
                             pd.Timestamp(task.deadline),
                         )
-                t = nxt
+            t = nxt
         ctx.results["warn"] = {"exposures": len(ex), "opened": opened}
 
 
