@@ -7,26 +7,10 @@ from pathlib import Path
 
 import typer
 
+from fanzha.cli._tabular import err as _err
+from fanzha.cli._tabular import load_input
+
 app = typer.Typer(help="诈骗文本识别：分类与训练。", no_args_is_help=True)
-
-
-def _err(msg: str) -> None:
-    typer.echo(msg, err=True)
-
-
-def _load_column(path: Path, col: str, what: str):
-    from fanzha.detect.io import read_table
-
-    if not path.exists():
-        _err(f"找不到输入文件：{path}")
-        raise typer.Exit(2)
-    table = read_table(path)
-    for e in table.errors:
-        _err(f"跳过坏行 {e}")
-    if col not in table.frame.columns:
-        _err(f"输入中没有{what}列 {col!r}；现有列：{', '.join(map(str, table.frame.columns))}")
-        raise typer.Exit(2)
-    return table
 
 
 @app.command("classify")
@@ -41,7 +25,7 @@ def classify_cmd(
     from fanzha.detect.io import write_csv
     from fanzha.detect.text import load_model
 
-    table = _load_column(input, text_col, "文本")
+    table = load_input(input, [(text_col, "文本")])
     frame = table.frame
     try:
         mdl = load_model(model)
@@ -94,7 +78,7 @@ def train_cmd(
     from fanzha.detect.text.model import TextParams
     from fanzha.detect.text.train import build_metadata, canonical_label, train_text_model
 
-    table = _load_column(input, text_col, "文本")
+    table = load_input(input, [(text_col, "文本")])
     if label_col not in table.frame.columns:
         _err(f"输入中没有标签列 {label_col!r}")
         raise typer.Exit(2)

@@ -7,27 +7,10 @@ from pathlib import Path
 
 import typer
 
+from fanzha.cli._tabular import err as _err
+from fanzha.cli._tabular import load_input
+
 app = typer.Typer(help="网址/域名风险：评分与训练。", no_args_is_help=True)
-
-
-def _err(msg: str) -> None:
-    typer.echo(msg, err=True)
-
-
-def _load(path: Path, cols: list[tuple[str, str]]):
-    from fanzha.detect.io import read_table
-
-    if not path.exists():
-        _err(f"找不到输入文件：{path}")
-        raise typer.Exit(2)
-    table = read_table(path)
-    for e in table.errors:
-        _err(f"跳过坏行 {e}")
-    for col, what in cols:
-        if col not in table.frame.columns:
-            _err(f"输入中没有{what}列 {col!r}；现有列：{', '.join(map(str, table.frame.columns))}")
-            raise typer.Exit(2)
-    return table
 
 
 @app.command("score")
@@ -42,7 +25,7 @@ def score_cmd(
     from fanzha.detect.io import write_csv
     from fanzha.detect.urls import load_model
 
-    table = _load(input, [(url_col, "网址")])
+    table = load_input(input, [(url_col, "网址")])
     try:
         mdl = load_model(model)
     except (OSError, ValueError) as exc:
@@ -89,7 +72,7 @@ def train_cmd(
 
     from fanzha.detect.urls.train import build_metadata, to_binary, train_url_model
 
-    table = _load(input, [(url_col, "网址"), (label_col, "标签")])
+    table = load_input(input, [(url_col, "网址"), (label_col, "标签")])
     urls, labels = [], []
     for i, (u, y) in enumerate(
         zip(table.frame[url_col].tolist(), table.frame[label_col].tolist(), strict=True), start=1
