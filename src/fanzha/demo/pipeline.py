@@ -211,8 +211,9 @@ class PoliceResponder:
         cases = ctx.truth_table("cases")
         paid = cases.dropna(subset=["first_payment_time"])
         self.first_paid = paid.groupby("victim_id")["first_payment_time"].min().to_dict()
-        events = ctx.truth_table("events")
-        self.targets = set(events["victim_id"].dropna()) | set(cases["victim_id"])
+        from fanzha.demo.scorecard import people_reached_by_fraud
+
+        self.targets = people_reached_by_fraud(ctx.truth_table, ctx.lake)
         self.plans: dict[int, _Plan] = {}
 
     def plan(

@@ -1,9 +1,10 @@
 """What the demo achieved, measured against the simulator's ground truth.
 
 Warning figures (issue 8): the share of victims who had a warning before their first payment and
-the median lead time; the share of warnings about people no fraudster ever contacted (false
-alarms); the same for the hard-negative population — people called by couriers and delivery
-riders, whose numbers make many short calls just like fraud callers.
+the median lead time; the share of warned people whom no fraudster ever reached — neither a
+labelled victim nor called or texted by a fraud number (false alarms); and, for the hard-negative
+population — customers of couriers and delivery riders, whose numbers make many short calls just
+like fraud callers — the share warned although no fraudster reached them.
 """
 
 from __future__ import annotations
@@ -18,6 +19,25 @@ from fanzha.store.tables.warn import WarningRow
 from fanzha.warn.service import person_key
 
 
+def people_reached_by_fraud(truth: Any, lake: Any) -> set[str]:
+    """Everyone a fraudster reached: labelled victims, and anyone called or texted by a fraud
+    number (cold calls included)."""
+    numbers = truth("numbers")
+    owners = numbers.set_index("number")["person_id"]
+    fraud_numbers = set(numbers[numbers["label"] == "fraud"]["number"])
+    calls = lake.scan("call").select(["caller", "callee"]).to_pandas()
+    sms = lake.scan("sms").select(["sender", "receiver"]).to_pandas()
+    reached = set(calls[calls["caller"].isin(fraud_numbers)]["callee"]) | set(
+        sms[sms["sender"].isin(fraud_numbers)]["receiver"]
+    )
+    events, cases = truth("events"), truth("cases")
+    return (
+        set(events["victim_id"].dropna())
+        | set(cases["victim_id"])
+        | set(pd.Series(list(reached), dtype=object).map(owners).dropna())
+    )
+
+
 def warning_figures(session: Session, truth: Any, lake: Any, secret: bytes) -> dict[str, Any]:
     """``truth(name)`` returns a truth table as a DataFrame; ``lake`` is the platform's lake."""
     rows = session.execute(
@@ -28,7 +48,6 @@ def warning_figures(session: Session, truth: Any, lake: Any, secret: bytes) -> d
         w.groupby("person_key")["created_at"].min() if len(w) else pd.Series(dtype=object)
     )
     cases = truth("cases")
-    events = truth("events")
     victims = (
         cases.dropna(subset=["first_payment_time"]).groupby("victim_id")["first_payment_time"].min()
     )
@@ -37,7 +56,7 @@ def warning_figures(session: Session, truth: Any, lake: Any, secret: bytes) -> d
         at = first_warning.get(person_key(pid, secret))
         if at is not None and pd.Timestamp(at) < pd.Timestamp(paid):
             lead.append((pd.Timestamp(paid) - pd.Timestamp(at)).total_seconds())
-    targets = set(events["victim_id"].dropna()) | set(cases["victim_id"])
+    targets = people_reached_by_fraud(truth, lake)
     target_keys = {person_key(p, secret) for p in targets}
     warned = set(first_warning.index)
     false_alarms = warned - target_keys
@@ -50,9 +69,9 @@ def warning_figures(session: Session, truth: Any, lake: Any, secret: bytes) -> d
         ]
     )
     numbers = truth("numbers")
-    hn_numbers = set(numbers[numbers["person_id"].isin(hn_people)]["number"])
-    calls = lake.scan("call").select(["caller", "callee"]).to_pandas()
     owners = numbers.set_index("number")["person_id"]
+    calls = lake.scan("call").select(["caller", "callee"]).to_pandas()
+    hn_numbers = set(numbers[numbers["person_id"].isin(hn_people)]["number"])
     customers = set(calls[calls["caller"].isin(hn_numbers)]["callee"].map(owners).dropna())
     customers -= targets
     hn_keys = {person_key(p, secret) for p in customers}
