@@ -351,7 +351,8 @@ def stage_intercept(ctx: DemoContext, bucket: pd.Timedelta = pd.Timedelta(hours=
 
     reports = ctx.lake.scan("victim_report").to_pandas()
     if reports.empty:
-        ctx.results["intercept"] = {"reports": 0}
+        with ctx.stage("止付冻结与返还（报案→追踪→冻结→返还）", "reports"):
+            ctx.results["intercept"] = {"reports": 0}
         return
     cases = ctx.truth_table("cases").dropna(subset=["case_ref"])
     tevents = ctx.truth_table("events")
