@@ -132,3 +132,46 @@ def test_every_dimension_reaches_the_person(tmp_path) -> None:
     # an identifier listed after the call does not reach back to it
     late = listed.assign(listed_at=pd.Timestamp(T + timedelta(minutes=5)))
     assert list(build_exposures(lake, late)["signal_kind"]) == ["url_visit", "transfer"]
+
+
+def test_registry_app_kind_reaches_the_installer(tmp_path) -> None:
+    lake = EventLake(tmp_path / "lake")
+    base = {"source_org": "x", "event_time": T - timedelta(days=30)}
+    _add(
+        lake,
+        "sim_issuance",
+        [
+            {
+                **base,
+                "event_id": "s1",
+                "number": "13800135678",
+                "person_id": PERSON,
+                "operator": "china_mobile",
+            }
+        ],
+    )
+    _add(
+        lake,
+        "app_install",
+        [
+            {
+                "source_org": "op",
+                "event_time": T,
+                "event_id": "a1",
+                "number": "13800135678",
+                "app_id": "com.fake.anquan",
+            }
+        ],
+    )
+    listed = pd.DataFrame(
+        [
+            {
+                "kind": "app",
+                "value": "com.fake.anquan",
+                "grade": 3,
+                "fraud_type": "冒充公检法及政府机关类",
+            }
+        ]
+    )
+    ex = build_exposures(lake, listed)
+    assert list(ex["signal_kind"]) == ["app_install"]

@@ -59,60 +59,72 @@ def build_exposures(
             SELECT account AS key, arg_max(person_id, event_time) AS person_id
             FROM {lake.relation_sql("account_opening")} GROUP BY account"""
     )
-    phones = ", ".join(f"'{k}'" for k in PHONE_KINDS)
-    accounts = ", ".join(f"'{k}'" for k in ACCOUNT_KINDS)
+
+    def kinds(names: tuple[str, ...]) -> str:
+        return ", ".join(f"'{k}'" for k in names)
+
+    host = "lower(regexp_extract(e.url, '^(?:[a-zA-Z]+://)?([^/:?#]+)', 1))"
+    # event kind, duration, counterpart kind and column, real-name links, person column,
+    # how a listed identifier matches the event
+    specs = [
+        (
+            "call",
+            "e.duration_s",
+            "phone",
+            "caller",
+            "phone_links",
+            "callee",
+            f"x.kind IN ({kinds(PHONE_KINDS)}) AND x.value = e.caller",
+        ),
+        (
+            "sms",
+            "0",
+            "phone",
+            "sender",
+            "phone_links",
+            "receiver",
+            f"x.kind IN ({kinds(PHONE_KINDS)}) AND x.value = e.sender",
+        ),
+        (
+            "url_visit",
+            "0",
+            "url",
+            "url",
+            "phone_links",
+            "number",
+            f"(x.kind = 'url' AND x.value = e.url) OR (x.kind = 'domain' AND {host} = x.value)",
+        ),
+        (
+            "app_install",
+            "0",
+            "app_id",
+            "app_id",
+            "phone_links",
+            "number",
+            f"x.kind IN ({kinds(APP_KINDS)}) AND x.value = e.app_id",
+        ),
+        (
+            "transfer",
+            "0",
+            "bank_card",
+            "payee_account",
+            "account_links",
+            "payer_account",
+            f"x.kind IN ({kinds(ACCOUNT_KINDS)}) AND x.value = e.payee_account",
+        ),
+    ]
     parts = [
         _SELECT.format(
-            kind="call",
-            duration="e.duration_s",
-            ckind="phone",
-            cval="e.caller",
-            rel=lake.relation_sql("call", since, until),
-            links="phone_links",
-            person_col="callee",
-            match=f"x.kind IN ({phones}) AND x.value = e.caller",
-        ),
-        _SELECT.format(
-            kind="sms",
-            duration="0",
-            ckind="phone",
-            cval="e.sender",
-            rel=lake.relation_sql("sms", since, until),
-            links="phone_links",
-            person_col="receiver",
-            match=f"x.kind IN ({phones}) AND x.value = e.sender",
-        ),
-        _SELECT.format(
-            kind="url_visit",
-            duration="0",
-            ckind="url",
-            cval="e.url",
-            rel=lake.relation_sql("url_visit", since, until),
-            links="phone_links",
-            person_col="number",
-            match="(x.kind = 'url' AND x.value = e.url) OR (x.kind = 'domain' AND "
-            "lower(regexp_extract(e.url, '^(?:[a-zA-Z]+://)?([^/:?#]+)', 1)) = x.value)",
-        ),
-        _SELECT.format(
-            kind="app_install",
-            duration="0",
-            ckind="app_id",
-            cval="e.app_id",
-            rel=lake.relation_sql("app_install", since, until),
-            links="phone_links",
-            person_col="number",
-            match="x.kind = 'app_id' AND x.value = e.app_id",
-        ),
-        _SELECT.format(
-            kind="transfer",
-            duration="0",
-            ckind="bank_card",
-            cval="e.payee_account",
-            rel=lake.relation_sql("transfer", since, until),
-            links="account_links",
-            person_col="payer_account",
-            match=f"x.kind IN ({accounts}) AND x.value = e.payee_account",
-        ),
+            kind=kind,
+            duration=duration,
+            ckind=ckind,
+            cval=f"e.{ccol}",
+            rel=lake.relation_sql(kind, since, until),
+            links=links,
+            person_col=person_col,
+            match=match,
+        )
+        for kind, duration, ckind, ccol, links, person_col, match in specs
     ]
     sql = f"""
         WITH ex AS ({" UNION ALL ".join(parts)}),
