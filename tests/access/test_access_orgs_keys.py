@@ -81,3 +81,30 @@ def test_users_scrypt_passwords(db) -> None:
         assert users.authenticate(s, "li", "wrong horse!") is None
         with pytest.raises(ValueError, match="password"):
             users.add_user(s, "wang", "cd-police", "王", "short", [Role.OFFICER])
+
+
+def test_roles_are_bounded_by_org_kind(db) -> None:
+    with session_scope(db) as s:
+        with pytest.raises(ValueError, match="roles: bank"):
+            keys.create_key(s, "bank-a", "x", ["investigator"])
+        with pytest.raises(ValueError, match="roles: bank"):
+            users.add_user(s, "zhao", "bank-a", "赵", "long enough", [Role.ANALYST])
+        u = users.add_user(s, "zhao", "bank-a", "赵", "long enough", [Role.PARTNER, Role.ADMIN])
+        assert u.roles == ["admin", "partner"]
+        with pytest.raises(ValueError, match="roles"):
+            users.set_roles(s, "zhao", [])
+
+
+def test_disable_password_and_roles(db) -> None:
+    with session_scope(db) as s:
+        users.add_user(s, "li", "cd-police", "李警官", "correct horse", [Role.OFFICER])
+        users.set_disabled(s, "li", True)
+        assert users.authenticate(s, "li", "correct horse") is None
+        users.set_disabled(s, "li", False)
+        users.set_password(s, "li", "battery staple")
+        assert users.authenticate(s, "li", "correct horse") is None
+        assert users.authenticate(s, "li", "battery staple") is not None
+        p = users.principal_of(s, users.set_roles(s, "li", ["officer", "investigator"]))
+        assert p.roles == {Role.OFFICER, Role.INVESTIGATOR}
+        with pytest.raises(ValueError, match="id: 用户 nobody"):
+            users.set_password(s, "nobody", "whatever123")

@@ -104,3 +104,47 @@ def test_ingest_deadletter_replay_and_audit(data_dir, tmp_path) -> None:  # noqa
     with get_engine().begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor_org = 'someone' WHERE seq = 1"))
     assert "第 1 条" in _run("audit", "verify", code=1)
+
+
+def test_users_cli(data_dir) -> None:  # noqa: ANN001
+    _run("orgs", "seed-demo")
+    _run(
+        "users",
+        "add",
+        "li.jing",
+        "--org",
+        "cd-jinjiang",
+        "--name",
+        "李警官",
+        "--role",
+        "officer",
+        "--password",
+        "correct horse",
+    )
+    out = _run(
+        "users",
+        "add",
+        "x",
+        "--org",
+        "bank-a",
+        "--name",
+        "x",
+        "--role",
+        "investigator",
+        "--password",
+        "correct horse",
+        code=2,
+    )
+    assert "roles" in out
+    _run("users", "disable", "li.jing")
+    assert "停用" in _run("users", "list", "--org", "cd-jinjiang")
+    _run("users", "enable", "li.jing")
+    _run("users", "roles", "li.jing", "--role", "officer", "--role", "investigator")
+    _run("users", "passwd", "li.jing", "--password", "battery staple")
+    listed = _run("users", "list")
+    assert "investigator" in listed and "scrypt" not in listed
+    assert "审计链完整" in _run("audit", "verify")
+    with get_engine().begin() as conn:
+        actions = {row[0] for row in conn.execute(text("SELECT action FROM audit_log"))}
+    for action in ("users.add", "users.disable", "users.enable", "users.roles", "users.passwd"):
+        assert action in actions

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fanzha.access.principal import OrgKind, Principal, Role
+from fanzha.access.principal import OrgKind, Principal, Role, check_roles
 from fanzha.settings import get_settings
 from fanzha.store.tables.access import ApiKey, Organisation
 
@@ -61,7 +61,11 @@ def create_key(
     if org is None:
         raise KeyError_(f"org: 机构 {org_id} 不存在")
     kind = OrgKind(org.kind)
-    role_set = frozenset(Role(r) for r in roles) if roles else DEFAULT_ROLES.get(kind, frozenset())
+    try:
+        role_set = frozenset(Role(r) for r in roles) if roles else DEFAULT_ROLES[kind]
+        check_roles(kind, role_set)
+    except ValueError as exc:
+        raise KeyError_(str(exc) if str(exc).startswith("roles:") else f"roles: {exc}") from exc
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(24)
     key = ApiKey(

@@ -48,6 +48,32 @@ class Role(StrEnum):
     CITIZEN = "citizen"  # public portal user
 
 
+_POLICE_ROLES = frozenset({Role.ADMIN, Role.ANALYST, Role.OFFICER, Role.INVESTIGATOR})
+_PARTNER_ROLES = frozenset({Role.ADMIN, Role.PARTNER})
+
+# Which roles an organisation of each kind may hold at all (users and API keys): a bank can never be
+# given an investigator's view of full identifiers, nor a citizen an analyst's.
+ALLOWED_ROLES: dict[OrgKind, frozenset[Role]] = {
+    OrgKind.PLATFORM: _POLICE_ROLES,
+    OrgKind.MINISTRY: _POLICE_ROLES,
+    **{kind: _POLICE_ROLES for kind in POLICE_KINDS},
+    OrgKind.BANK: _PARTNER_ROLES,
+    OrgKind.PAYMENT: _PARTNER_ROLES,
+    OrgKind.TELECOM: _PARTNER_ROLES,
+    OrgKind.INTERNET: _PARTNER_ROLES,
+    OrgKind.PUBLIC: frozenset({Role.CITIZEN}),
+}
+
+
+def check_roles(kind: OrgKind, roles: frozenset[Role]) -> None:
+    """Raise ``ValueError`` naming the field when ``roles`` exceed what ``kind`` may hold."""
+    if not roles:
+        raise ValueError("roles: 至少需要一个角色")
+    extra = sorted(r.value for r in roles - ALLOWED_ROLES[kind])
+    if extra:
+        raise ValueError(f"roles: {kind.value} 类机构不能拥有角色 {', '.join(extra)}")
+
+
 @dataclass(frozen=True)
 class Principal:
     org_id: str

@@ -17,6 +17,7 @@ from fanzha.api.routers import check_content as check_content_router  # noqa: I0
 from fanzha.api.routers import checks as checks_router  # noqa: I001
 from fanzha.api.routers import intercept as intercept_router  # noqa: I001
 from fanzha.api.routers import registry as registry_router  # noqa: I001
+from fanzha.api.routers import users as users_router  # noqa: I001
 
 
 def create_app() -> FastAPI:
@@ -31,6 +32,7 @@ def create_app() -> FastAPI:
     install_middleware(app)
     app.include_router(health.router)
     app.include_router(orgs.router)
+    app.include_router(users_router.router)
     app.include_router(audit.router)
     app.include_router(events.router)
     app.include_router(warnings.router)

@@ -22,6 +22,10 @@ app.add_typer(ids.app, name="ids")
 app.command("serve")(serve.serve)
 app.add_typer(orgs.app, name="orgs")
 app.add_typer(keys.app, name="keys")
+
+from fanzha.cli import users as users_cli  # noqa: E402
+
+app.add_typer(users_cli.app, name="users")
 app.add_typer(deadletter.app, name="deadletter")
 app.add_typer(audit.app, name="audit")
 app.command("ingest")(ingest.ingest)

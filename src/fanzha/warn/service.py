@@ -44,6 +44,14 @@ OUTCOMES = {
 }
 TASK_FLOW = {"dispatched": {"received"}, "received": {"in_progress"}, "in_progress": set()}
 OPEN_TASK = ("dispatched", "received", "in_progress")
+# the feedback label an outcome puts on the counterpart identifiers of the warning's signals
+OUTCOME_LABEL = {
+    "false_alarm": "false_alarm",
+    "defrauded": "confirmed",
+    "dissuaded": "confirmed",
+    "refused": "confirmed",
+}
+CUT_CALL_REASON = "紧急预警对象无法联系，请求切断其正在进行的通话"
 
 SIGNAL_TEXT = {
     "call": "接到涉诈号码来电",
@@ -382,12 +390,7 @@ class WarningService:
         w.updated_at = now
         if outcome == "defrauded":
             w.case_ref = f"W{w.id}"
-        label = {
-            "false_alarm": "false_alarm",
-            "defrauded": "confirmed",
-            "dissuaded": "confirmed",
-            "refused": "confirmed",
-        }.get(outcome)
+        label = OUTCOME_LABEL.get(outcome)
         if label:
             seen: set[tuple[str, str]] = set()
             for s in self.session.scalars(
@@ -408,6 +411,130 @@ class WarningService:
         self.session.flush()
         return w
 
+    def record_outcomes(
+        self,
+        items: list[tuple[int, str, datetime]],
+        principal: Principal,
+        note: str = "",
+    ) -> int:
+        """Many officers' whole path at once: for each ``(task_id, outcome, at)``, in order, the
+        receipt and start if not yet done, then the outcome — the same rows and effects as
+        :meth:`receive`, :meth:`start` and :meth:`record_outcome` one by one at ``at``, written
+        with a few set-based statements. Tasks that are no longer open are skipped (an earlier
+        outcome or an escalation got there first). Returns the number of tasks closed."""
+        for _, outcome, _ in items:
+            if outcome not in OUTCOMES:
+                raise WarnError(f"outcome: 未知处置结果 {outcome!r}，可选 {', '.join(OUTCOMES)}")
+        if not items:
+            return 0
+        self.session.flush()
+        tasks = {t.id: t for t in self._load(WarnTask, [i for i, _, _ in items])}
+        warnings = {w.id: w for w in self._load(WarningRow, [t.warning_id for t in tasks.values()])}
+        events: list[dict] = []
+        requests: list[dict] = []
+        labelled: dict[int, tuple[str, datetime]] = {}
+        closed_people: list[str] = []
+        done = 0
+        for task_id, outcome, now in items:
+            task = tasks.get(task_id)
+            if task is None or task.status not in OPEN_TASK:
+                continue
+            if not self._may_act(principal, task):
+                raise WarnError(f"task_id: 任务 {task_id} 不存在或不在本单位辖区")
+            w = warnings[task.warning_id]
+            if task.status == "dispatched":
+                task.status = "received"
+                task.received_at = now
+                events.append(self._event_row(task.id, now, "received", principal.label, {}))
+            if task.status == "received":
+                task.status = "in_progress"
+                w.contacted_at = w.contacted_at or now
+                events.append(self._event_row(task.id, now, "in_progress", principal.label, {}))
+            if outcome == "unreachable" and task.level == int(WarningLevel.URGENT) and w.phone:
+                requests.append(self._cut_call_row(w, now))
+            task.status = "done"
+            task.done_at = now
+            events.append(
+                self._event_row(
+                    task.id, now, "outcome", principal.label, {"outcome": outcome, "note": note}
+                )
+            )
+            w.contacted_at = w.contacted_at or (now if outcome != "unreachable" else None)
+            w.outcome = outcome
+            w.status = "closed"
+            if w.person_key in self._pid_by_key:
+                closed_people.append(self._pid_by_key[w.person_key])
+            w.closed_at = now
+            w.updated_at = now
+            if outcome == "defrauded":
+                w.case_ref = f"W{w.id}"
+            label = OUTCOME_LABEL.get(outcome)
+            if label:
+                labelled[w.id] = (label, now)
+            done += 1
+        if closed_people:
+            self.state.close(closed_people)
+        self.session.flush()
+        if events:
+            self.session.execute(WarnTaskEvent.__table__.insert(), events)
+        if requests:
+            self.session.execute(OperatorRequest.__table__.insert(), requests)
+        labels = self._label_rows(labelled)
+        if labels:
+            self.session.execute(WarnLabel.__table__.insert(), labels)
+        return done
+
+    def _load(self, table: type, ids: list[int]) -> list:
+        out = []
+        ids = sorted(set(ids))
+        for chunk in range(0, len(ids), 900):
+            out += self.session.scalars(select(table).where(table.id.in_(ids[chunk : chunk + 900])))
+        return out
+
+    @staticmethod
+    def _event_row(task_id: int, at: datetime, event: str, actor: str, detail: dict) -> dict:
+        return dict(task_id=task_id, at=at, event=event, actor=actor, detail=detail)
+
+    def _cut_call_row(self, w: WarningRow, now: datetime) -> dict:
+        return dict(
+            warning_id=w.id,
+            phone_hash=self._hash("phone", w.phone),
+            phone_masked=w.phone_masked or "",
+            request="cut_call",
+            reason=CUT_CALL_REASON,
+            status="open",
+            at=now,
+        )
+
+    def _label_rows(self, labelled: dict[int, tuple[str, datetime]]) -> list[dict]:
+        """One label per distinct counterpart of each closed warning's signals."""
+        rows: list[dict] = []
+        ids = sorted(labelled)
+        for chunk in range(0, len(ids), 900):
+            seen: set[tuple[int, str, str]] = set()
+            for wid, kind, h in self.session.execute(
+                select(
+                    WarningSignal.warning_id,
+                    WarningSignal.counterpart_kind,
+                    WarningSignal.counterpart_hash,
+                )
+                .where(WarningSignal.warning_id.in_(ids[chunk : chunk + 900]))
+                .order_by(WarningSignal.warning_id, WarningSignal.id)
+            ):
+                if h and (wid, kind, h) not in seen:
+                    seen.add((wid, kind, h))
+                    label, at = labelled[wid]
+                    rows.append(
+                        dict(
+                            warning_id=wid,
+                            counterpart_kind=kind,
+                            counterpart_hash=h,
+                            label=label,
+                            at=at,
+                        )
+                    )
+        return rows
+
     def _request_cut_call(self, task: WarnTask, now: datetime) -> None:
         w = self.session.get(WarningRow, task.warning_id)
         if not w.phone:
@@ -418,7 +545,7 @@ class WarningService:
                 phone_hash=self._hash("phone", w.phone),
                 phone_masked=w.phone_masked or "",
                 request="cut_call",
-                reason="紧急预警对象无法联系，请求切断其正在进行的通话",
+                reason=CUT_CALL_REASON,
                 status="open",
                 at=now,
             )
