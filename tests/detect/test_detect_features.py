@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 from fanzha.detect.features.incremental import NumberFeatureState
+from fanzha.detect.features.number_arrow import number_features_arrow, number_features_parquet
 from fanzha.detect.features.number_sql import (
     FEATURE_COLUMNS,
     number_features,
@@ -108,3 +109,61 @@ def test_incremental_equals_batch(lake) -> None:
         assert np.allclose(a, b, rtol=1e-6, atol=1e-6, equal_nan=True), col
     with pytest.raises(ValueError):
         state.update(df.iloc[:5])  # late records
+
+
+def assert_same_features(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Same numbers in the same order; counts equal, shares/means within float rounding."""
+    assert list(a["number"]) == list(b["number"])
+    for col in FEATURE_COLUMNS:
+        x, y = a[col].to_numpy(float), b[col].to_numpy(float)
+        assert np.allclose(x, y, rtol=1e-6, atol=1e-6, equal_nan=True), col
+        assert (np.isnan(x) == np.isnan(y)).all(), col
+
+
+def test_arrow_equals_sql_over_lake_files(lake) -> None:
+    lk, _ = lake
+    files = lk.files("call")
+    assert len(files) > 1  # one file per day: several Parquet dictionaries to reconcile
+    sql = number_features(lk.relation_sql("call")).to_pandas()
+    arrow = number_features_parquet(files).to_pandas()
+    assert_same_features(arrow, sql)
+    assert arrow["out_calls"].dtype == np.int64 and arrow["number"].iloc[0] == sql["number"].iloc[0]
+    box = arrow.set_index("number").loc["17000000000"]
+    assert box.max_numbers_per_imei == 8 and box.callback_share == 0.0
+    since, until = T0 + timedelta(days=2), T0 + timedelta(days=3, hours=5)
+    part = number_features_parquet(files, since, until).to_pandas()
+    assert_same_features(part, number_features(lk.relation_sql("call"), since, until).to_pandas())
+    assert part["out_calls"].sum() < arrow["out_calls"].sum()
+    no_gap = number_features_parquet(files, gap_std=False).to_pandas()
+    assert no_gap["gap_std_s"].isna().all()
+    assert np.allclose(no_gap["gap_mean_s"], arrow["gap_mean_s"], equal_nan=True)
+
+
+def test_arrow_equals_sql_on_edge_cases(tmp_path: Path) -> None:
+    """Unsorted rows, equal timestamps, a self-call, one-call numbers, NULL cells/cities/IMEIs
+    and (unlike the Parquet path) plain string columns."""
+    t = calls(300, seed=3).to_pandas()
+    t = t.sample(frac=1.0, random_state=1).reset_index(drop=True)  # not in time order
+    extra = t.iloc[:4].copy()
+    extra["caller"] = ["15500000001", "15500000002", "15500000002", "15500000003"]
+    extra["callee"] = ["13800000001", "15500000002", "15500000001", "15500000002"]
+    extra["event_time"] = [T0, T0, T0, T0 + timedelta(seconds=1)]  # equal times, self-call
+    extra["cell"] = [None, None, "cell-1", None]
+    extra["imei"] = [None, "imei-x", None, None]
+    extra["direction"] = [None, "forwarded", "outgoing", None]
+    t = pd.concat([t, extra], ignore_index=True)
+    table = pa.Table.from_pandas(t, preserve_index=False).cast(arrow_schema("call"))
+    lk = EventLake(tmp_path / "lake")
+    lk.append("call", table)
+    sql = number_features(lk.relation_sql("call")).to_pandas()
+    arrow = number_features_arrow(table).to_pandas()  # plain strings, unsorted
+    assert_same_features(arrow, sql)
+    assert_same_features(number_features_parquet(lk.files("call")).to_pandas(), sql)
+    f = arrow.set_index("number")
+    assert np.isnan(f.loc["15500000001"].gap_mean_s) and np.isnan(f.loc["15500000001"].gap_std_s)
+    assert f.loc["15500000002"].callback_share == 0.5  # the self-call is its own callback
+    assert f.loc["15500000002"].gap_std_s == 0.0
+    assert number_features_parquet([]).num_rows == 0
+    with pytest.raises(ValueError, match="callee"):
+        i = table.schema.get_field_index("callee")
+        number_features_arrow(table.set_column(i, "callee", pa.nulls(len(table), pa.string())))

@@ -6,15 +6,22 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 
 from fanzha.access.orgs import add_org
-from fanzha.access.principal import OrgKind, Principal, Role
+from fanzha.access.principal import PLATFORM_OPERATOR, OrgKind, Principal, Role
 from fanzha.domain.clock import FixedClock
 from fanzha.domain.taxonomy import WarningLevel
 from fanzha.store.db import get_engine, session_scope
 from fanzha.store.migrate import upgrade
-from fanzha.store.tables.warn import OperatorRequest, WarnInbox, WarningSignal, WarnLabel
+from fanzha.store.tables.warn import (
+    OperatorRequest,
+    WarnInbox,
+    WarningSignal,
+    WarnLabel,
+    WarnTask,
+)
 from fanzha.warn.service import WarnError, WarningService
 
 SECRET = b"test-secret"
@@ -232,3 +239,128 @@ def test_metrics_before_anyone_was_contacted(world) -> None:
             ]
             == 0.0
         )
+
+
+def _outcome_world(s, clock: FixedClock) -> tuple[WarningService, list[int]]:
+    """Three warnings with open tasks in three states; the urgent one is escalated first."""
+    svc = WarningService(s, SECRET, clock)
+    svc.process(
+        _frame(
+            [
+                _exposure(ELDER, "transfer", T0, counterpart="6222020200112233445"),  # 紧急
+                _exposure(YOUNG, "call", T0, duration=360, phone="13900001111"),
+                _exposure(YOUNG, "sms", T0, counterpart="16511112222", phone="13900001111"),
+                _exposure(OTHER, "url_visit", T0, phone="13700000000"),
+            ]
+        )
+    )
+    clock.advance(timedelta(minutes=11))
+    svc.escalate_due()
+    ids = [t.id for t, _ in svc.queue(PLATFORM_OPERATOR, limit=1000)]
+    # one task received, one started, the rest still dispatched
+    svc.receive(ids[1], PLATFORM_OPERATOR)
+    svc.receive(ids[2], PLATFORM_OPERATOR)
+    svc.start(ids[2], PLATFORM_OPERATOR)
+    return svc, ids
+
+
+def _snapshot(s) -> dict[str, list]:
+    """Everything the outcomes wrote, without row ids (their order may differ)."""
+    from fanzha.store.tables.warn import WarningRow, WarnTask, WarnTaskEvent
+
+    def rows(q) -> list:
+        return sorted(tuple(str(v) for v in r) for r in s.execute(q).all())
+
+    base = s.scalar(select(func.min(WarnTask.id)))  # ids differ between runs on PostgreSQL
+
+    return {
+        "tasks": rows(select(WarnTask.status, WarnTask.received_at, WarnTask.done_at)),
+        "warnings": rows(
+            select(
+                WarningRow.status,
+                WarningRow.outcome,
+                WarningRow.contacted_at,
+                WarningRow.closed_at,
+                WarningRow.case_ref
+                == sqlalchemy.literal("W") + sqlalchemy.cast(WarningRow.id, sqlalchemy.String),
+            )
+        ),
+        "events": sorted(
+            (
+                task_id - base,
+                str(at),
+                event,
+                actor,
+                str(
+                    detail
+                    | (
+                        {"escalated_from": detail["escalated_from"] - base}
+                        if "escalated_from" in detail
+                        else {}
+                    )
+                ),
+            )
+            for task_id, at, event, actor, detail in s.execute(
+                select(
+                    WarnTaskEvent.task_id,
+                    WarnTaskEvent.at,
+                    WarnTaskEvent.event,
+                    WarnTaskEvent.actor,
+                    WarnTaskEvent.detail,
+                )
+            )
+        ),
+        "labels": rows(
+            select(WarnLabel.warning_id, WarnLabel.counterpart_hash, WarnLabel.label, WarnLabel.at)
+        ),
+        "requests": rows(select(OperatorRequest.warning_id, OperatorRequest.at)),
+    }
+
+
+def test_bulk_outcomes_equal_one_by_one(world) -> None:
+    """record_outcomes writes the same rows as receive/start/record_outcome one by one, and a
+    closed person's next exposure opens a new warning in both."""
+    outcomes = ["unreachable", "defrauded", "false_alarm"]
+    got = []
+    for bulk in (False, True):
+        with session_scope() as s:
+            s.execute(WarnLabel.__table__.delete())
+            s.execute(OperatorRequest.__table__.delete())
+            for t in (
+                "warn_task_events",
+                "warn_inbox",
+                "warning_signals",
+                "warn_tasks",
+                "warnings",
+            ):
+                s.execute(sqlalchemy.text(f"DELETE FROM {t}"))
+        with session_scope() as s:
+            clock = FixedClock(T0)
+            svc, ids = _outcome_world(s, clock)
+            at = [clock.now() + timedelta(minutes=m) for m in (1, 2, 3)]
+            items = list(zip(ids, outcomes, at, strict=True))
+            if bulk:
+                assert svc.record_outcomes([*items, items[0]], PLATFORM_OPERATOR, "模拟") == 3
+            else:
+                for task_id, outcome, when in items:
+                    clock.set(when)
+                    task = s.get(WarnTask, task_id)
+                    if task.status == "dispatched":
+                        svc.receive(task_id, PLATFORM_OPERATOR)
+                    if task.status == "received":
+                        svc.start(task_id, PLATFORM_OPERATOR)
+                    svc.record_outcome(task_id, outcome, PLATFORM_OPERATOR, "模拟")
+            clock.set(at[-1])
+            assert svc.process(_frame([_exposure(OTHER, "url_visit", at[-1])])).opened == 1
+            got.append(_snapshot(s))
+    assert got[0]["labels"] and got[0]["requests"]
+    assert {"received", "in_progress", "outcome", "escalated"} <= {e[2] for e in got[0]["events"]}
+    for k in got[0]:
+        if k in ("labels", "requests"):  # warning ids also differ: compare without them
+            assert [r[1:] for r in got[0][k]] == [r[1:] for r in got[1][k]], k
+        else:
+            assert got[0][k] == got[1][k], k
+    with session_scope() as s:
+        svc = WarningService(s, SECRET, FixedClock(T0))
+        with pytest.raises(WarnError, match="outcome"):
+            svc.record_outcomes([(1, "maybe", T0)], PLATFORM_OPERATOR)

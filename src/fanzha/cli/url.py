@@ -62,7 +62,7 @@ def train_cmd(
     out: Path = typer.Option(..., "--out", help="输出模型目录"),
     test_size: float = typer.Option(0.2, "--test-size", min=0.0, max=0.5),
     seed: int = typer.Option(42, "--seed"),
-    C: float = typer.Option(32.0, "--C", help="逻辑回归正则强度倒数"),
+    C: float = typer.Option(8.0, "--C", help="逻辑回归正则强度倒数"),
     stack: bool = typer.Option(
         True, "--stack/--no-stack", help="在规则特征、结构统计与线性模型得分上再叠加梯度提升树"
     ),

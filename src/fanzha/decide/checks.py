@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from fanzha.registry.keys import ID_KIND_LABELS, IdKind, key_of, parse_kind
 from fanzha.registry.notices import restriction_notice
 
 _COMMITTING = frozenset({Outcome.ALLOW, Outcome.REMIND})
+KEY_CACHE_SIZE = 131_072  # ~40 MB per process
 
 
 class CheckError(ValueError):
@@ -46,9 +48,20 @@ class CheckRuntime:
     clock: Clock = field(default_factory=SystemClock)
     redis: Any = None  # the client when state and index are shared in Redis
     public_rate_per_minute: int = 30
+    key_cache_size: int = KEY_CACHE_SIZE
+
+    def __post_init__(self) -> None:
+        secret = self.secret
+
+        def uncached(kind: str, value: str) -> str:
+            return key_of(kind, value, secret)
+
+        # normalising an identifier and its HMAC are most of a check's own CPU; payers and
+        # payees recur, so raw (kind, value) → keyed hash is cached per runtime (bounded LRU)
+        self._key = lru_cache(maxsize=self.key_cache_size)(uncached)
 
     def key(self, kind: str, value: str) -> str:
-        return key_of(kind, value, self.secret)
+        return self._key(kind, value)
 
     def lookup(self, key_hash: str) -> IndexHit | None:
         return self.index.get(key_hash)
@@ -108,8 +121,10 @@ def _warning_ref(now: float) -> str:
     return f"FW{day}{new_id()[-14:].upper()}"
 
 
-def check_payment(rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-") -> CheckResult:
-    t0 = time.perf_counter()
+def _payment_keys(
+    rt: CheckRuntime, req: PaymentCheckRequest
+) -> tuple[str, str, list[str], float]:
+    """Validate; (payer hash, payee hash, person hashes, now)."""
     if req.amount_fen <= 0:
         raise CheckError("amount_fen: must be a positive number of fen")
     if not req.payer_account.strip() or not req.payee_account.strip():
@@ -118,34 +133,87 @@ def check_payment(rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-") ->
     payer_h = rt.key("account", req.payer_account)
     payee_h = rt.key("account", req.payee_account)
     persons = [rt.key("phone", req.payer_phone)] if req.payer_phone else []
-    if (
+    return payer_h, payee_h, persons, now
+
+
+def _redis_shared(rt: CheckRuntime) -> bool:
+    return (
         rt.redis is not None
         and isinstance(rt.index, RedisIndex)
         and isinstance(rt.state, RedisState)
-    ):
+    )
+
+
+def _registry_locations(index: RedisIndex, payee_h: str, payer_h: str) -> tuple[str, bytes, str, bytes]:
+    return (*index.location(payee_h), *index.location(payer_h))
+
+
+def check_payment(rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-") -> CheckResult:
+    t0 = time.perf_counter()
+    payer_h, payee_h, persons, now = _payment_keys(rt, req)
+    if _redis_shared(rt):
         index, state = rt.index, rt.state
+        loc = _registry_locations(index, payee_h, payer_h)
 
         def build() -> Any:
             pipe = state.batch()
-            index.queue_get(pipe, payee_h)
-            index.queue_get(pipe, payer_h)
-            state.queue_payment(pipe, payer_h, payee_h, persons, req.amount_fen, now)
+            state.queue_payment(pipe, payer_h, payee_h, persons, req.amount_fen, now, loc)
             return pipe
 
-        res = state.execute(build)
-        payee_raw, payer_raw, state_raw = res[0], res[1], res[-1]
-        payee, payer = RedisIndex.decode(payee_raw), RedisIndex.decode(payer_raw)
-        st = RedisState.decode_payment(state_raw)
+        raw = state.execute(build)[-1]
+        payee, payer = RedisIndex.decode(raw[5]), RedisIndex.decode(raw[6])
+        st = RedisState.decode_payment(raw)
     else:
         payee, payer = rt.index.get(payee_h), rt.index.get(payer_h)
         st = rt.state.payment_read(payer_h, payee_h, persons, req.amount_fen, now)
+    out, commit = _payment_decide(rt, req, org, t0, now, payer_h, payee_h, payee, payer, st)
+    if commit:
+        rt.state.commit_payee(payer_h, payee_h)
+    return out
+
+
+async def check_payment_async(
+    rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-"
+) -> CheckResult:
+    """:func:`check_payment` for an event loop: with Redis shared state (and an auto-pipelined
+    connection, ``RedisState.aio``) the round trip is awaited, so the worker serves other requests
+    meanwhile and concurrent checks share one write; the payee commit is sent at once. Otherwise
+    (in-process state) it is the synchronous check."""
+    state = rt.state
+    if not (_redis_shared(rt) and state.aio is not None):  # type: ignore[union-attr]
+        return check_payment(rt, req, org)
+    t0 = time.perf_counter()
+    payer_h, payee_h, persons, now = _payment_keys(rt, req)
+    loc = _registry_locations(rt.index, payee_h, payer_h)  # type: ignore[arg-type]
+    raw = await state.payment_read_async(  # type: ignore[union-attr]
+        payer_h, payee_h, persons, req.amount_fen, now, loc
+    )
+    payee, payer = RedisIndex.decode(raw[5]), RedisIndex.decode(raw[6])
+    st = RedisState.decode_payment(raw)
+    out, commit = _payment_decide(rt, req, org, t0, now, payer_h, payee_h, payee, payer, st)
+    if commit:
+        await state.commit_payee_async(payer_h, payee_h)  # type: ignore[union-attr]
+    return out
+
+
+def _payment_decide(
+    rt: CheckRuntime,
+    req: PaymentCheckRequest,
+    org: str,
+    t0: float,
+    now: float,
+    payer_h: str,
+    payee_h: str,
+    payee: IndexHit | None,
+    payer: IndexHit | None,
+    st: Any,
+) -> tuple[CheckResult, bool]:
+    """Rules → result (logged); and whether the payee is to be committed as known."""
     ctx = payment_context(
         amount_fen=req.amount_fen, channel=req.channel, now=now, payee=payee, payer=payer, state=st
     )
     result = rt.engine.decide(ctx)
     live = result.live
-    if live.outcome in _COMMITTING:
-        rt.state.commit_payee(payer_h, payee_h)
     warning_ref = _warning_ref(now) if live.warn else None
     notice = None
     if live.outcome.rank >= Outcome.HOLD_REVIEW.rank:
@@ -174,7 +242,7 @@ def check_payment(rt: CheckRuntime, req: PaymentCheckRequest, org: str = "-") ->
         live.rule_ids,
         result,
     )
-    return out
+    return out, live.outcome in _COMMITTING
 
 
 def _log(
@@ -403,8 +471,11 @@ def build_runtime(
     if settings.redis_url:
         import redis
 
+        from fanzha.decide.aio_redis import from_client
+
         redis_client = redis.Redis.from_url(settings.redis_url)
         state = RedisState(redis_client, ns)
+        state.aio = from_client(redis_client)
         index = index or RedisIndex(redis_client, ns)
     else:
         state = MemoryState()

@@ -268,3 +268,109 @@ def compile_vector(
     constants: Mapping[str, Any] | None = None,
 ) -> Fn:
     return VectorCompiler(variables, constants).compile(source)
+
+
+# ---------------------------------------------------------------------------- one function per rule set
+_CMP_SRC: dict[type, str] = {
+    ast.Eq: "==",
+    ast.NotEq: "!=",
+    ast.Lt: "<",
+    ast.LtE: "<=",
+    ast.Gt: ">",
+    ast.GtE: ">=",
+    ast.In: "in",
+    ast.NotIn: "not in",
+}
+_BIN_SRC: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%"}
+
+
+class _SourceCompiler:
+    """Translates an expression the closure :class:`Compiler` has already accepted into Python
+    source over ``ctx``. Values that are not plain literals (constants, folded calls, literal
+    sets, functions) are bound as globals ``_g<n>`` of the generated function; no name from the
+    rule text ever reaches the generated code except as a quoted ``ctx`` key."""
+
+    def __init__(self, constants: Mapping[str, Any]) -> None:
+        self.constants = constants
+        self.env: dict[str, Any] = {}
+
+    def _bind(self, value: Any) -> str:
+        name = f"_g{len(self.env)}"
+        self.env[name] = value
+        return name
+
+    def _lit(self, v: Any) -> str:
+        if v is None or isinstance(v, bool | int | str):
+            return repr(v)
+        return self._bind(v)  # floats (inf, nan) and anything else: bound, not printed
+
+    def test(self, node: ast.AST) -> str:
+        """Source whose truthiness is the expression's (``and``/``or`` need not make a bool)."""
+        if isinstance(node, ast.BoolOp):
+            op = " and " if isinstance(node.op, ast.And) else " or "
+            return "(" + op.join(self.test(v) for v in node.values) + ")"
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return f"(not {self.test(node.operand)})"
+        return self.value(node)
+
+    def value(self, node: ast.AST) -> str:  # noqa: C901 - mirrors Compiler._c
+        if isinstance(node, ast.Constant):
+            return self._lit(node.value)
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = _dotted(node)
+            assert name is not None
+            if name in self.constants:
+                return self._lit(self.constants[name])
+            return f"ctx[{name!r}]"
+        if isinstance(node, ast.BoolOp):  # the closures return a real bool
+            return f"(True if {self.test(node)} else False)"
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.Not):
+                return f"(not {self.test(node.operand)})"
+            return f"(-{self.value(node.operand)})"
+        if isinstance(node, ast.BinOp):
+            op = _BIN_SRC[type(node.op)]
+            return f"({self.value(node.left)} {op} {self.value(node.right)})"
+        if isinstance(node, ast.Compare):
+            parts = [self.value(node.left)]
+            for op, comp in zip(node.ops, node.comparators, strict=True):
+                parts += [_CMP_SRC[type(op)], self.value(comp)]
+            src = " ".join(parts)
+            # the closures return a real bool for chains too
+            return f"({src})" if len(node.ops) == 1 else f"(True if {src} else False)"
+        if isinstance(node, ast.IfExp):
+            return (
+                f"({self.value(node.body)} if {self.test(node.test)} else {self.value(node.orelse)})"
+            )
+        if isinstance(node, ast.List | ast.Tuple | ast.Set):
+            return self._bind(frozenset(e.value for e in node.elts))  # type: ignore[attr-defined]
+        if isinstance(node, ast.Call):
+            fn = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+            if all(isinstance(a, ast.Constant) for a in node.args):  # folded, as the closures do
+                return self._lit(fn(*(a.value for a in node.args)))  # type: ignore[attr-defined]
+            return f"{self._bind(fn)}({', '.join(self.value(a) for a in node.args)})"
+        raise ExprError(f"{type(node).__name__} not allowed in rules")  # pragma: no cover
+
+
+def compile_all(
+    sources: list[str],
+    variables: Mapping[str, object] | None = None,
+    constants: Mapping[str, Any] | None = None,
+) -> Callable[[Ctx], list[int]]:
+    """One Python function testing every expression in order: ``ctx → indices that hold``.
+
+    Same language and results as :func:`compile_expr` per expression (each is validated by it
+    first), but one call instead of a tree of closures per rule: several times faster on the hot
+    path."""
+    consts = dict(constants or {})
+    sc = _SourceCompiler(consts)
+    lines = ["def _fired(ctx):", "    out = []"]
+    for i, source in enumerate(sources):
+        Compiler(variables, consts).compile(source)  # validation (raises ExprError)
+        tree = ast.parse(source.strip(), mode="eval")
+        lines.append(f"    if {sc.test(tree.body)}:")
+        lines.append(f"        out.append({i})")
+    lines.append("    return out")
+    env: dict[str, Any] = {"__builtins__": {"True": True, "False": False}, **sc.env}
+    exec(compile("\n".join(lines), "<ruleset>", "exec"), env)  # noqa: S102 - generated from a whitelisted AST
+    return env["_fired"]

@@ -17,7 +17,7 @@ rule, most severe first.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from fanzha.decide.expr import Compiler, ExprError, Fn
+from fanzha.decide.expr import Compiler, ExprError, Fn, compile_all
 from fanzha.domain.taxonomy import RiskLevel
 
 
@@ -122,6 +122,13 @@ class RuleSet:
     version: str
     rules: tuple[Rule, ...]
     description: str = ""
+    # all rule tests as one generated function (expr.compile_all); None = the per-rule closures
+    fired: Callable[[Mapping[str, Any]], list[int]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _decisions: dict[tuple[int, ...], tuple[Any, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def label(self) -> str:
@@ -144,23 +151,25 @@ class RuleSet:
         return rank, masks
 
     def evaluate(self, ctx: Mapping[str, Any]) -> Decision:
-        best = Outcome.ALLOW
-        fired: list[Rule] = []
-        for rule in self.rules:
-            if rule.test(ctx):
-                fired.append(rule)
-                if rule.outcome.rank > best.rank:
-                    best = rule.outcome
-        if not fired:
+        if self.fired is not None:
+            idx = tuple(self.fired(ctx))
+        else:
+            idx = tuple(k for k, rule in enumerate(self.rules) if rule.test(ctx))
+        if not idx:
             return Decision(Outcome.ALLOW, [], [], False, self.label)
-        fired.sort(key=lambda r: -r.outcome.rank)
-        return Decision(
-            best,
-            [r.reason for r in fired],
-            [r.id for r in fired],
-            any(r.warn for r in fired),
-            self.label,
-        )
+        parts = self._decisions.get(idx)
+        if parts is None:  # a few distinct combinations: computed once each
+            fired = sorted((self.rules[k] for k in idx), key=lambda r: -r.outcome.rank)
+            parts = (
+                max((r.outcome for r in fired), key=lambda o: o.rank),
+                tuple(r.reason for r in fired),
+                tuple(r.id for r in fired),
+                any(r.warn for r in fired),
+            )
+            if len(self._decisions) < 4096:
+                self._decisions[idx] = parts
+        best, reasons, ids, warn = parts
+        return Decision(best, list(reasons), list(ids), warn, self.label)
 
 
 def parse_ruleset(data: Any, variables: Mapping[str, str] = PAYMENT_VARIABLES) -> RuleSet:
@@ -198,8 +207,16 @@ def parse_ruleset(data: Any, variables: Mapping[str, str] = PAYMENT_VARIABLES) -
         rules.append(
             Rule(rid, str(raw["when"]), outcome, str(raw["reason"]), bool(raw.get("warn")), test)
         )
+    try:
+        fired = compile_all([r.when for r in rules], variables, CONSTANTS)
+    except (ExprError, SyntaxError, RecursionError, MemoryError):  # pragma: no cover - closures
+        fired = None
     return RuleSet(
-        str(data["name"]), str(data["version"]), tuple(rules), str(data.get("description", ""))
+        str(data["name"]),
+        str(data["version"]),
+        tuple(rules),
+        str(data.get("description", "")),
+        fired,
     )
 
 

@@ -136,12 +136,15 @@ class MemoryState:
         return n <= limit
 
 
-# KEYS: 1 links(payer) 2 payees(payer) 3 velocity(payer) ; ARGV: 1 payee 2 amount 3 now 4 member
-#       5 exposure-prefix 6.. extra person keys
+# KEYS: 1 links(payer) 2 payees(payer) 3 velocity(payer) 4 registry bucket(payee)
+#       5 registry bucket(payer)
+# ARGV: 1 payee 2 amount 3 now 4 member 5 exposure-prefix 6 payee field 7 payer field
+#       ('' = no registry look-up) 8.. extra person keys
+# Returns {known, c1, c24, a24, exposures, payee info|nil, payer info|nil}.
 _PAYMENT_LUA = """
 local now = tonumber(ARGV[3])
 local people = redis.call('SMEMBERS', KEYS[1])
-for i = 6, #ARGV do people[#people + 1] = ARGV[i] end
+for i = 8, #ARGV do people[#people + 1] = ARGV[i] end
 local out = {}
 local seen = {}
 for _, person in ipairs(people) do
@@ -163,7 +166,10 @@ for _, m in ipairs(vel) do
 end
 redis.call('ZADD', KEYS[3], now, ARGV[4])
 redis.call('EXPIRE', KEYS[3], 90000)
-return {known, c1, c24, a24, out}
+local payee_info, payer_info = false, false
+if ARGV[6] ~= '' then payee_info = redis.call('HGET', KEYS[4], ARGV[6]) end
+if ARGV[7] ~= '' then payer_info = redis.call('HGET', KEYS[5], ARGV[7]) end
+return {known, c1, c24, a24, out, payee_info, payer_info}
 """
 
 
@@ -216,6 +222,19 @@ class CommandBatch:
         return out
 
 
+class _Collect:
+    """Collects the commands :meth:`RedisState._queue_pending` would put in a pipeline."""
+
+    def __init__(self, out: list[tuple[Any, ...]]) -> None:
+        self.out = out
+
+    def sadd(self, key: str, *members: Any) -> None:
+        self.out.append(("SADD", key, *members))
+
+    def expire(self, key: str, seconds: int) -> None:
+        self.out.append(("EXPIRE", key, int(seconds)))
+
+
 class RedisState:
     def __init__(self, client: Any, namespace: str = "fanzha") -> None:
         self.r = client
@@ -226,6 +245,7 @@ class RedisState:
         self._flusher: threading.Thread | None = None
         self._flusher_lock = threading.Lock()
         self._flush_lock = threading.Lock()
+        self.aio: Any = None  # PipelinedRedis of the async hot path (see checks.check_payment_async)
 
     def batch(self) -> CommandBatch:
         """An empty command batch for one round trip (see :class:`CommandBatch`)."""
@@ -273,20 +293,48 @@ class RedisState:
         raw = self.r.zrangebyscore(self._k("x", short(person)), now - EXPOSURE_WINDOW_S, now)
         return [_parse_exposure(m) for m in raw]
 
+    def payment_command(
+        self,
+        payer: str,
+        payee: str,
+        persons: list[str],
+        amount_fen: int,
+        now: float,
+        registry: tuple[str, bytes, str, bytes] | None = None,
+    ) -> tuple[Any, ...]:
+        """The ``EVALSHA`` arguments of one payment read (state, velocity update and, when
+        ``registry`` = (payee bucket, payee field, payer bucket, payer field), both look-ups)."""
+        p = short(payer)
+        links = self._k("l", p)
+        if registry is None:
+            registry = (links, b"", links, b"")
+        payee_bucket, payee_field, payer_bucket, payer_field = registry
+        member = f"{now:.6f}:{int(amount_fen)}:{new_id()}"
+        return (
+            "EVALSHA", self._script.sha, 5,
+            links, self._k("p", p), self._k("v", p), payee_bucket, payer_bucket,
+            short(payee), int(amount_fen), f"{now:.6f}", member, f"{self.ns}:x:",
+            payee_field, payer_field, *[short(x) for x in persons],
+        )  # fmt: skip
+
     def queue_payment(
-        self, pipe: Any, payer: str, payee: str, persons: list[str], amount_fen: int, now: float
+        self,
+        pipe: Any,
+        payer: str,
+        payee: str,
+        persons: list[str],
+        amount_fen: int,
+        now: float,
+        registry: tuple[str, bytes, str, bytes] | None = None,
     ) -> None:
         """Queue pending payee commits, then the payment read; its reply is the pipeline's last."""
         self._queue_pending(pipe)
-        p = short(payer)
-        member = f"{now:.6f}:{int(amount_fen)}:{new_id()}"
-        args = [short(payee), int(amount_fen), f"{now:.6f}", member, f"{self.ns}:x:"]
-        args += [short(x) for x in persons]
-        pipe.evalsha(self._script.sha, 3, self._k("l", p), self._k("p", p), self._k("v", p), *args)
+        cmd = self.payment_command(payer, payee, persons, amount_fen, now, registry)
+        pipe.evalsha(*cmd[1:])
 
     @staticmethod
     def decode_payment(result: list[Any]) -> PaymentState:
-        known, c1, c24, a24, raw = result
+        known, c1, c24, a24, raw = result[:5]
         return PaymentState(
             payee_new=not int(known),
             exposures=[_parse_exposure(m) for m in raw],
@@ -304,6 +352,41 @@ class RedisState:
             return pipe
 
         return self.decode_payment(self.execute(build)[-1])
+
+    async def payment_read_async(
+        self,
+        payer: str,
+        payee: str,
+        persons: list[str],
+        amount_fen: int,
+        now: float,
+        registry: tuple[str, bytes, str, bytes] | None = None,
+    ) -> list[Any]:
+        """The raw script reply over the worker's auto-pipelined connection (``self.aio``): the
+        worker serves other requests meanwhile, and concurrent checks share one round trip."""
+        from redis.exceptions import ResponseError
+
+        aio = self.aio
+        if self._pending:  # commits made on the synchronous path first
+            pending = []
+            self._queue_pending(_Collect(pending))
+            for cmd in pending:
+                await aio.call_nowait(*cmd)
+        cmd = self.payment_command(payer, payee, persons, amount_fen, now, registry)
+        try:
+            return await aio.call(*cmd)
+        except ResponseError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            await aio.call("SCRIPT", "LOAD", self._script.script)
+            return await aio.call(*cmd)
+
+    async def commit_payee_async(self, payer: str, payee: str) -> None:
+        """Record a completed transfer at once on the worker's connection (no reply awaited; it
+        leaves in this event-loop iteration, ahead of any later read of the same worker)."""
+        key = self._k("p", short(payer))
+        await self.aio.call_nowait("SADD", key, short(payee))
+        await self.aio.call_nowait("EXPIRE", key, PAYEE_TTL_S)
 
     def execute(self, build: Any) -> list[Any]:
         """Run ``build()``'s pipeline; if Redis lost the script, load it and run once more."""

@@ -8,13 +8,15 @@ bank replies, returns) → cases and clusters.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +25,9 @@ import pyarrow as pa
 from fanzha.access.principal import PLATFORM_OPERATOR
 from fanzha.settings import Settings
 from fanzha.store.lake import EventLake
+
+if TYPE_CHECKING:
+    from fanzha.detect.runner import LakeSnapshot
 
 Log = Callable[[str], None]
 
@@ -50,6 +55,7 @@ class DemoContext:
     sim_dir: Path = field(init=False)
     timings: list[StageTiming] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
+    _snapshot: LakeSnapshot | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sim_dir = self.settings.data_dir / "sim"
@@ -61,6 +67,15 @@ class DemoContext:
     @property
     def lake(self) -> EventLake:
         return EventLake(self.settings.lake_dir)
+
+    def snapshot(self) -> LakeSnapshot:
+        """The ingested lake in memory, loaded once for the stages that read it repeatedly
+        (detection every 12 simulated hours, the exposures of the warning replay)."""
+        from fanzha.detect.runner import LakeSnapshot
+
+        if self._snapshot is None:
+            self._snapshot = LakeSnapshot(self.lake)
+        return self._snapshot
 
     def truth_table(self, name: str) -> pd.DataFrame:
         return pd.read_parquet(self.truth / f"{name}.parquet")
@@ -214,7 +229,8 @@ class PoliceResponder:
         from fanzha.demo.scorecard import people_reached_by_fraud
 
         self.targets = people_reached_by_fraud(ctx.truth_table, ctx.lake)
-        self.plans: dict[int, _Plan] = {}
+        self._queue: list[tuple[int, int, int, _Plan]] = []  # (due ns, order, task id, plan)
+        self._order = itertools.count()
 
     def plan(
         self, task_id: int, person_id: str | None, created: pd.Timestamp, deadline: pd.Timestamp
@@ -233,14 +249,14 @@ class PoliceResponder:
             outcome = "dissuaded" if roll < 0.85 else "refused"
         else:
             outcome = "false_alarm"
-        self.plans[task_id] = _Plan(at, outcome)
+        heapq.heappush(self._queue, (at.value, next(self._order), task_id, _Plan(at, outcome)))
 
     def due(self, until: pd.Timestamp) -> list[tuple[int, _Plan]]:
-        out = sorted(
-            ((t, p) for t, p in self.plans.items() if p.at <= until), key=lambda x: x[1].at
-        )
-        for t, _ in out:
-            del self.plans[t]
+        """Plans due by ``until``, earliest first (ties in the order they were planned)."""
+        out = []
+        while self._queue and self._queue[0][0] <= until.value:
+            _, _, task_id, plan = heapq.heappop(self._queue)
+            out.append((task_id, plan))
         return out
 
 
@@ -280,7 +296,8 @@ def stage_warnings(ctx: DemoContext, step: pd.Timedelta = pd.Timedelta(hours=1))
     people = ctx.truth_table("people")[["person_id", "station_id"]]
     responder = PoliceResponder(ctx)
     with ctx.stage("预警劝阻（暴露→预警→派单→反馈）", "exposures") as n:
-        ex = build_exposures(ctx.lake, listed)
+        snap = ctx.snapshot()
+        ex = build_exposures(snap, listed, con=snap.con)  # type: ignore[arg-type]
         ex = ex.merge(people, on="person_id", how="left")
         n[0] = len(ex)
         if ex.empty:
@@ -299,17 +316,15 @@ def stage_warnings(ctx: DemoContext, step: pd.Timedelta = pd.Timedelta(hours=1))
                 if svc is None:
                     svc = WarningService(s, ctx.settings.secret_bytes, clock)
                 svc.session = s
-                for task_id, plan in responder.due(nxt):
-                    clock.set(max(plan.at, t).floor("us").to_pydatetime())
-                    task = s.get(WarnTask, task_id)
-                    if task is None or task.status not in ("dispatched", "received", "in_progress"):
-                        continue
-                    if task.status == "dispatched":
-                        svc.receive(task_id, PLATFORM_OPERATOR)
-                        svc.start(task_id, PLATFORM_OPERATOR)
-                    elif task.status == "received":
-                        svc.start(task_id, PLATFORM_OPERATOR)
-                    svc.record_outcome(task_id, plan.outcome, PLATFORM_OPERATOR, "模拟处置")
+                # the officers' outcomes due this hour, each at its own time, in one batch
+                svc.record_outcomes(
+                    [
+                        (task_id, plan.outcome, max(plan.at, t).floor("us").to_pydatetime())
+                        for task_id, plan in responder.due(nxt)
+                    ],
+                    PLATFORM_OPERATOR,
+                    "模拟处置",
+                )
                 clock.set(nxt.to_pydatetime())
                 part = ex[(ex["at"] >= t) & (ex["at"] < nxt)]
                 opened += svc.process(part).opened
@@ -568,10 +583,11 @@ def stage_detect(ctx: DemoContext, every: pd.Timedelta = pd.Timedelta(hours=12))
     end = start + pd.Timedelta(days=ctx.days)
     listed = found = 0
     with ctx.stage("检测与风险名单（每12小时）", "findings") as n:
+        snap = ctx.snapshot()
         t = start + every
         while t <= end:
             now = t.to_pydatetime()
-            findings = run_detectors(ctx.lake, (t - pd.Timedelta(days=7)).to_pydatetime(), now, now)
+            findings = run_detectors(snap, (t - pd.Timedelta(days=7)).to_pydatetime(), now, now)
             write_findings(findings, ctx.settings.data_dir, now)
             with session_scope() as s:
                 svc = RegistryService(s, ctx.settings.secret_bytes, FixedClock(now))

@@ -11,7 +11,7 @@ around mules. 3006/3007/3008 on model-flagged accounts become reasons of their f
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -38,8 +38,45 @@ class NumberRuleConfig:
     dialer_skip_industry: bool = True
 
 
+class LakeSnapshot:
+    """The lake's events loaded once into tables of one in-memory DuckDB connection, ordered by
+    time, for repeated detection runs over a lake that does not change between them (the demo's
+    replay runs the detectors every 12 simulated hours). The partners' registers are thousands of
+    small day files; reading them once instead of several times per run is most of the gain.
+
+    Like :meth:`EventLake.relation_sql`, every FROM-clause is restricted to ``[since, until)``:
+    a run at time T still sees only the events before T."""
+
+    def __init__(self, lake: EventLake, kinds: Iterable[str] | None = None) -> None:
+        from fanzha.domain.events import EVENT_TYPES
+
+        self.con = connect()
+        self.kinds = tuple(kinds or EVENT_TYPES)
+        for kind in self.kinds:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {self._table(kind)} AS "
+                f"SELECT * FROM {lake.relation_sql(kind)} ORDER BY event_time"
+            )
+
+    @staticmethod
+    def _table(kind: str) -> str:
+        return f"lake_{kind}"
+
+    def relation_sql(
+        self, kind: str, since: datetime | None = None, until: datetime | None = None
+    ) -> str:
+        if kind not in self.kinds:
+            raise ValueError(f"kind: {kind!r} is not in this lake snapshot")
+        where = ["TRUE"]
+        if since is not None:
+            where.append(f"event_time >= TIMESTAMPTZ '{since.isoformat()}'")
+        if until is not None:
+            where.append(f"event_time < TIMESTAMPTZ '{until.isoformat()}'")
+        return f"(SELECT * FROM {self._table(kind)} WHERE {' AND '.join(where)})"
+
+
 def lake_relations(
-    lake: EventLake, since: datetime | None, until: datetime
+    lake: EventLake | LakeSnapshot, since: datetime | None, until: datetime
 ) -> tuple[Callable[[str], str], Callable[[str], str]]:
     def rel(kind: str) -> str:
         return lake.relation_sql(kind, since, until)
@@ -322,7 +359,7 @@ def dedupe(findings: list[Finding]) -> list[Finding]:
 
 
 def run_detectors(
-    lake: EventLake,
+    lake: EventLake | LakeSnapshot,
     since: datetime | None,
     until: datetime,
     now: datetime,
@@ -333,7 +370,8 @@ def run_detectors(
     from fanzha.detect.features.number_sql import number_features
     from fanzha.detect.numbers.lake_model import MIN_OUT_CALLS, lake_number_features
 
-    con = connect()
+    # a snapshot's tables live in its own connection
+    con = lake.con if isinstance(lake, LakeSnapshot) else connect()
     rel, all_rel = lake_relations(lake, since, until)
     findings: list[Finding] = []
     if models:

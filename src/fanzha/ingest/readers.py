@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -54,7 +55,7 @@ def detect_encoding(path: Path) -> str:
 
 def _with_rows(batch: pa.RecordBatch | pa.Table, start: int) -> pa.Table:
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-    rows = pa.array(range(start, start + table.num_rows), type=pa.int64())
+    rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
     return table.append_column("_row", rows)
 
 

@@ -217,6 +217,13 @@ class RedisIndex:
         b, f = _bucket_field(hash_prefix(key_hash))
         pipe.hget(self._key(b), f)  # type: ignore[attr-defined]
 
+    def location(self, key_hash: str) -> tuple[str, bytes]:
+        """(hash key, field) of an entry, for look-ups inside a server-side script.
+
+        Same as :func:`_bucket_field` without the int round trip: the field is the hash's first 8
+        bytes, the bucket their low 20 bits, i.e. hex digits 11–15."""
+        return f"{self.ns}:reg:{int(key_hash[11:16], 16):05x}", bytes.fromhex(key_hash[:16])
+
     @staticmethod
     def decode(value: bytes | None) -> IndexHit | None:
         return unpack(int(value)) if value is not None else None

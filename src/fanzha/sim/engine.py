@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,7 +20,7 @@ import pyarrow.compute as pc
 
 from fanzha.domain.events import arrow_schema
 from fanzha.sim import fraud, ids, life
-from fanzha.sim.truth import label_rows_to_table
+from fanzha.sim.truth import EVENT_LABEL_COLUMNS, label_rows_to_table
 from fanzha.sim.world import ROLE_SALES, World, build_world
 
 PRESETS = {"tiny": 2_000, "city": 100_000, "province": 1_000_000}
@@ -46,6 +47,8 @@ KIND_PREFIX = {
     "victim_report": "VR",
 }
 _MULT = np.uint64(0x9E3779B97F4A7C15)
+schema_of = lru_cache(maxsize=None)(arrow_schema)  # get_type_hints per call is slow
+LABEL_SCHEMA = pa.schema(EVENT_LABEL_COLUMNS)
 
 
 @dataclass
@@ -100,15 +103,16 @@ class Stats:
 Sink = Callable[[str, pa.Table], None]
 
 
-def to_table(kind: str, cols: dict, mint: IdMint, truth: list[dict] | None = None) -> pa.Table:
+def to_table(kind: str, cols: dict, mint: IdMint, truth: list[pa.Table] | None = None) -> pa.Table:
     """Columns (numpy/Arrow) → a table in the kind's schema with event ids.
 
     Rows are not sorted (sorting the large ordinary-life tables would cost more than generating
     them); the stream sorts per day, and the lake is queried by time through DuckDB.
 
-    ``cols["_truth"]`` (optional): {"mask": bool array, <label>: array} rows to label.
+    ``cols["_truth"]`` (optional): {"mask": bool array, <label>: array} rows to label; their
+    label table (columns of :data:`EVENT_LABEL_COLUMNS`) is appended to ``truth``.
     """
-    schema = arrow_schema(kind)
+    schema = schema_of(kind)
     label = cols.pop("_truth", None)
     cols.pop("_hardneg", None)
     t = np.asarray(cols["event_time"], dtype=np.int64)
@@ -130,11 +134,14 @@ def to_table(kind: str, cols: dict, mint: IdMint, truth: list[dict] | None = Non
                 arrays.append(pa.array(v, type=f.type))
     table = pa.Table.from_arrays(arrays, schema=schema)
     if label is not None and truth is not None:
-        m = np.asarray(label.pop("mask"))
-        ids_l = eid.filter(pa.array(m)).to_pylist()
-        cols_l = {k: np.asarray(v)[m].tolist() for k, v in label.items()}
-        for i, e in enumerate(ids_l):
-            truth.append({"event_id": e, "kind": kind, **{k: c[i] for k, c in cols_l.items()}})
+        m = np.asarray(label.pop("mask"), dtype=bool)
+        sel = eid.filter(pa.array(m))
+        k = len(sel)
+        lab: list[pa.Array] = [sel, ids.const(kind, k)]
+        for name, typ in EVENT_LABEL_COLUMNS[2:]:
+            v = label.get(name)
+            lab.append(pa.nulls(k, typ) if v is None else pa.array(np.asarray(v)[m], type=typ))
+        truth.append(pa.Table.from_arrays(lab, schema=LABEL_SCHEMA))
     return table
 
 
@@ -175,7 +182,7 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
     pools = life.build_pools(np.random.default_rng([cfg.seed, 4]))
     mint = IdMint(cfg.seed)
     stats = Stats()
-    truth = state.truth_events
+    truth: list[pa.Table] = []  # vectorised label tables of the day, after the planner's rows
 
     def put(kind: str, table: pa.Table) -> None:
         if table.num_rows:
@@ -229,10 +236,16 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
             state.pending[kind] = [r for r in rows if r["event_time"] >= day_end]
             if now:
                 put(kind, _rows_table(kind, now))
-        # labels of the day become an Arrow table (Python dicts cost ~1 KB a row)
-        stats.fraud_cold_calls += sum(1 for r in truth if r.get("stage") == "cold_call")
-        stats.fraud_blast_sms += sum(1 for r in truth if r.get("stage") == "sms_blast")
-        state.truth_tables.append(label_rows_to_table(truth))
+        # labels of the day become one Arrow table (Python dicts cost ~1 KB a row): the planner's
+        # rows first, then the vectorised ones in the order they were made
+        for seg in truth:
+            stages = seg["stage"]
+            stats.fraud_cold_calls += pc.sum(pc.equal(stages, "cold_call")).as_py() or 0
+            stats.fraud_blast_sms += pc.sum(pc.equal(stages, "sms_blast")).as_py() or 0
+        state.truth_tables.append(
+            pa.concat_tables([label_rows_to_table(state.truth_events), *truth])
+        )
+        state.truth_events.clear()
         truth.clear()
         if on_day is not None:
             on_day(day)
@@ -251,7 +264,7 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
 
 
 def _rows_table(kind: str, rows: list[dict]) -> pa.Table:
-    schema = arrow_schema(kind)
+    schema = schema_of(kind)
     cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
     arrays = []
     for f in schema:

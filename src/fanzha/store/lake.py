@@ -20,6 +20,31 @@ import pyarrow.parquet as pq
 
 from fanzha.domain.events import arrow_schema, event_type
 
+# Cheap to write, still compact: zstd at a low level, dictionaries only where values repeat.
+WRITE_OPTIONS: dict = {"compression": "zstd", "compression_level": 1}
+
+
+def _split_days(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
+    """(UTC day number, rows of that day), by integer division of the microsecond timestamps and
+    one stable counting sort; a single-day table is passed through without a copy."""
+    us = table["event_time"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
+    day_no = us // 86_400_000_000
+    lo, hi = int(day_no.min()), int(day_no.max())
+    if lo == hi:
+        yield lo, table
+        return
+    rel = day_no - lo
+    if hi - lo < 65_536:
+        rel = rel.astype(np.uint16)  # numpy sorts 16-bit keys with a radix sort
+    order = np.argsort(rel, kind="stable")
+    counts = np.bincount(rel, minlength=hi - lo + 1)
+    ordered = table.take(pa.array(order))
+    start = 0
+    for i in np.flatnonzero(counts):
+        n = int(counts[i])
+        yield lo + int(i), ordered.slice(start, n)
+        start += n
+
 
 class EventLake:
     def __init__(self, root: Path) -> None:
@@ -32,28 +57,33 @@ class EventLake:
     def append(self, kind: str, table: pa.Table) -> list[Path]:
         """Write ``table`` (already validated, in the kind's schema) split by day. Returns the files."""
         schema = arrow_schema(kind)
-        table = table.select(schema.names).cast(schema)
+        table = table.select(schema.names)
+        if table.schema != schema:
+            table = table.cast(schema)
         if table.num_rows == 0:
             return []
-        # UTC day number by integer division: far cheaper than formatting every timestamp.
-        us = table["event_time"].cast(pa.int64()).to_numpy()
-        day_no = us // 86_400_000_000
         written: list[Path] = []
-        days = np.unique(day_no)
-        for d in days:
-            part = table.filter(pa.array(day_no == d)) if len(days) > 1 else table
-            day = (date(1970, 1, 1) + timedelta(days=int(d))).isoformat()
+        for d, part in _split_days(table):
+            day = (date(1970, 1, 1) + timedelta(days=d)).isoformat()
             target_dir = self.kind_dir(kind) / f"day={day}"
             target_dir.mkdir(parents=True, exist_ok=True)
             name = f"part-{uuid.uuid4().hex}.parquet"
             tmp = target_dir / f".{name}.tmp"
-            pq.write_table(part, tmp, compression="zstd")
+            pq.write_table(part, tmp, **WRITE_OPTIONS)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             final = target_dir / name
             os.replace(tmp, final)
             written.append(final)
         return written
+
+    def day_files(self, kind: str, days: list[str]) -> list[Path]:
+        """The parts of the given days (``YYYY-MM-DD``) of a kind."""
+        d = self.kind_dir(kind)
+        out: list[Path] = []
+        for day in days:
+            out.extend(sorted((d / f"day={day}").glob("part-*.parquet")))
+        return out
 
     def files(self, kind: str) -> list[Path]:
         d = self.kind_dir(kind)

@@ -562,31 +562,46 @@ class WarningService:
                 )
             )
         )
-        created = []
+        if not due:
+            return []
+        warnings = {w.id: w for w in self._load(WarningRow, [t.warning_id for t in due])}
+        events: list[dict] = []
+        requests: list[dict] = []
+        created: list[WarnTask] = []
         for task in due:
             task.status = "escalated"
-            self._event(task, now, "escalated", "system", {"deadline": task.deadline.isoformat()})
-            w = self.session.get(WarningRow, task.warning_id)
+            events.append(
+                self._event_row(
+                    task.id, now, "escalated", "system", {"deadline": task.deadline.isoformat()}
+                )
+            )
             level = WarningLevel(task.level)
             parent = self.units.escalate(task.unit_org_id)
             a = assign(level, parent, now, self.limits)
-            new = WarnTask(
-                warning_id=w.id,
-                unit_org_id=parent,
-                level=task.level,
-                action=a.action,
-                status="dispatched",
-                deadline=a.deadline,
-                created_at=now,
-                escalations=task.escalations + 1,
+            created.append(
+                WarnTask(
+                    warning_id=task.warning_id,
+                    unit_org_id=parent,
+                    level=task.level,
+                    action=a.action,
+                    status="dispatched",
+                    deadline=a.deadline,
+                    created_at=now,
+                    escalations=task.escalations + 1,
+                )
             )
-            self.session.add(new)
-            self.session.flush()
-            self._event(new, now, "dispatched", "system", {"escalated_from": task.id})
-            if level == WarningLevel.URGENT:
-                self._request_cut_call(task, now)
-            created.append(new)
+            w = warnings[task.warning_id]
+            if level == WarningLevel.URGENT and w.phone:
+                requests.append(self._cut_call_row(w, now))
+        self.session.add_all(created)
         self.session.flush()
+        events += [
+            self._event_row(new.id, now, "dispatched", "system", {"escalated_from": old.id})
+            for old, new in zip(due, created, strict=True)
+        ]
+        self.session.execute(WarnTaskEvent.__table__.insert(), events)
+        if requests:
+            self.session.execute(OperatorRequest.__table__.insert(), requests)
         return created
 
     # ------------------------------------------------------------------ reads

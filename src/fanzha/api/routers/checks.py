@@ -16,6 +16,7 @@ and decision log) — ``tests/api/test_api_checks_fast.py`` compares both.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -195,16 +196,18 @@ def _bad(exc: Exception, field: str) -> ProblemError:
     return ProblemError(422, str(exc), [{"row": None, "field": field, "reason": str(exc)}])
 
 
-def _payment_answer(body: PaymentCheckIn, principal: Principal) -> dict[str, Any]:
-    from fanzha.decide.checks import CheckError, PaymentCheckRequest, check_payment
+async def _payment_answer(body: PaymentCheckIn, principal: Principal) -> dict[str, Any]:
+    """Awaits Redis (shared state) without blocking the worker; in-process state is synchronous."""
+    from fanzha.decide.checks import CheckError, PaymentCheckRequest, check_payment_async
 
     req = PaymentCheckRequest(
         body.payer_account, body.payee_account, body.amount_fen, body.channel, body.payer_phone
     )
     try:
-        return check_payment(get_runtime(), req, org=principal.org_id).as_dict()
+        out = await check_payment_async(get_runtime(), req, org=principal.org_id)
     except CheckError as exc:
         raise _bad(exc, "body") from None
+    return out.as_dict()
 
 
 def _call_answer(body: CallCheckIn, principal: Principal) -> dict[str, Any]:
@@ -224,7 +227,7 @@ def _call_answer(body: CallCheckIn, principal: Principal) -> dict[str, Any]:
 @router.post("/payment", response_model=CheckOut)
 async def payment(body: PaymentCheckIn, principal: PaymentCaller) -> JSONResponse:
     """转账前核验（银行、支付机构）：收款方风险、付款人近期跨渠道接触、金额与新收款人异常。"""
-    return JSONResponse(_payment_answer(body, principal))
+    return JSONResponse(await _payment_answer(body, principal))
 
 
 @router.post("/call", response_model=CheckOut)
@@ -301,7 +304,7 @@ class FastCheckRoute(BaseRoute):
         path: str,
         model: type[BaseModel],
         kinds: frozenset[OrgKind],
-        answer: Callable[[Any, Principal], dict[str, Any]],
+        answer: Callable[[Any, Principal], dict[str, Any] | Awaitable[dict[str, Any]]],
     ) -> None:
         self.path = self.path_format = path
         self.name = f"fast:{path}"
@@ -310,6 +313,7 @@ class FastCheckRoute(BaseRoute):
         self._validate_json = model.__pydantic_validator__.validate_json
         self._kinds = kinds
         self._answer = answer
+        self._answer_is_async = inspect.iscoroutinefunction(answer)
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:  # type: ignore[override]
         if scope["type"] != "http" or scope["method"] != "POST":
@@ -349,7 +353,10 @@ class FastCheckRoute(BaseRoute):
             principal = _authorise(api_key or None, self._kinds)
             if invalid is not None:
                 raise invalid
-            payload = orjson.dumps(self._answer(body, principal))
+            answer = self._answer(body, principal)
+            if self._answer_is_async:
+                answer = await answer
+            payload = orjson.dumps(answer)
         except ProblemError as exc:
             response = problem(
                 Request(scope), exc.status, exc.detail, exc.errors, exc.type, exc.headers

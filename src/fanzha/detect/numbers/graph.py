@@ -36,8 +36,11 @@ def _row_normalise(S: sp.csr_matrix) -> sp.csr_matrix:
     return sp.diags(inv) @ S
 
 
-def structure_features(A: sp.csr_matrix, S: sp.csr_matrix) -> pd.DataFrame:
-    """Label-free per-node structure: degrees, reciprocity, neighbours' degree, 2-hop reach."""
+def structure_features(A: sp.csr_matrix, S: sp.csr_matrix, directed: bool = True) -> pd.DataFrame:
+    """Label-free per-node structure: degrees, reciprocity, neighbours' degree, 2-hop reach.
+
+    With ``directed=False`` (see :func:`has_direction`) only the undirected columns are returned.
+    """
     out_deg = np.asarray((A > 0).sum(axis=1)).ravel().astype(float)
     in_deg = np.asarray((A > 0).sum(axis=0)).ravel().astype(float)
     w_out = np.asarray(A.sum(axis=1)).ravel()
@@ -48,6 +51,10 @@ def structure_features(A: sp.csr_matrix, S: sp.csr_matrix) -> pd.DataFrame:
     P = _row_normalise(S)
     nb_deg_mean = P @ deg
     two_hop = P @ nb_deg_mean
+    if not directed:
+        return pd.DataFrame(
+            {"g_degree": deg, "g_nb_degree_mean": nb_deg_mean, "g_2hop_degree_mean": two_hop}
+        )
     return pd.DataFrame(
         {
             "g_out_degree": out_deg,
@@ -86,7 +93,7 @@ def neighbour_aggregates(S: sp.csr_matrix, X: np.ndarray, names: list[str]) -> p
 
 
 def label_features(
-    A: sp.csr_matrix, S: sp.csr_matrix, known: np.ndarray, prior: float
+    A: sp.csr_matrix, S: sp.csr_matrix, known: np.ndarray, prior: float, directed: bool = True
 ) -> pd.DataFrame:
     """Features from known labels: ``known`` is 1 fraud, 0 normal, NaN unknown (per node)."""
     lab = np.isfinite(known)
@@ -107,20 +114,22 @@ def label_features(
     def share(a, b):
         return np.divide(a, b, out=np.full_like(a, np.nan), where=b > 0)
 
-    return pd.DataFrame(
-        {
-            "g_fraud_nb": n_fraud,
-            "g_labelled_nb": n_lab,
-            "g_fraud_nb_share": share(n_fraud, n_lab),
+    cols = {
+        "g_fraud_nb": n_fraud,
+        "g_labelled_nb": n_lab,
+        "g_fraud_nb_share": share(n_fraud, n_lab),
+        "g_prop_1hop": h1,
+        "g_prop_2hop": h2,
+        "g_fraud_2hop": shared,
+    }
+    if directed:
+        cols |= {
             "g_fraud_out_share": share(out_fraud, out_lab),
             "g_fraud_in_share": share(in_fraud, in_lab),
             "g_fraud_out": out_fraud,
             "g_fraud_in": in_fraud,
-            "g_prop_1hop": h1,
-            "g_prop_2hop": h2,
-            "g_fraud_2hop": shared,
         }
-    )
+    return pd.DataFrame(cols)
 
 
 def svd_basis(S: sp.csr_matrix, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -148,3 +157,42 @@ def _sym_normalise(S: sp.csr_matrix) -> sp.csr_matrix:
     inv = np.divide(1.0, np.sqrt(deg), out=np.zeros_like(deg), where=deg > 0)
     D = sp.diags(inv)
     return (D @ S @ D).tocsr()
+
+
+def has_direction(A: sp.csr_matrix) -> bool:
+    """False when the file stores each undirected edge once (only one triangle is filled).
+
+    Directed in/out counts of such a file only reflect node numbering, not who called whom.
+    """
+    coo = A.tocoo()
+    off = coo.row != coo.col
+    upper = bool((coo.row[off] < coo.col[off]).any())
+    lower = bool((coo.row[off] > coo.col[off]).any())
+    return upper and lower
+
+
+def belief_features(S: sp.csr_matrix, belief: np.ndarray) -> pd.DataFrame:
+    """Neighbours' risk: ``belief`` per node is a known label (1/0) or a first-stage score; NaN unknown.
+
+    Mean, max and the count of risky (≥ 0.5) neighbours, then the same mean one hop further.
+    """
+    has = np.isfinite(belief)
+    b = np.where(has, belief, 0.0)
+    cnt = S @ has.astype(float)
+    mean = np.divide(S @ b, cnt, out=np.full(len(b), np.nan), where=cnt > 0)
+    risky = S @ (b >= 0.5).astype(float)
+    shifted = np.where(has, b + 1.0, 0.0)
+    mx = np.asarray(S.multiply(shifted[None, :]).max(axis=1).todense()).ravel()
+    mx = np.where(mx > 0, mx - 1.0, np.nan)
+    m_has = np.isfinite(mean)
+    cnt2 = S @ m_has.astype(float)
+    mean2 = np.divide(S @ np.where(m_has, mean, 0.0), cnt2, out=np.full(len(b), np.nan), where=cnt2 > 0)
+    return pd.DataFrame(
+        {
+            "g_nb_risk_mean": mean,
+            "g_nb_risk_max": mx,
+            "g_nb_risky": risky,
+            "g_nb_risky_share": np.divide(risky, cnt, out=np.full(len(b), np.nan), where=cnt > 0),
+            "g_2hop_risk_mean": mean2,
+        }
+    )

@@ -127,22 +127,26 @@ def _f1(y: np.ndarray, pred: np.ndarray) -> tuple[float, float, float]:
 
 
 class NumberModel:
+    """Table model, or with a graph a two-stage model: stage 1 scores numbers from the table alone,
+    stage 2 adds graph structure, known-fraud contacts and neighbours' stage-1 risk."""
+
     def __init__(self) -> None:
         self.meta: dict = {}
-        self.booster = None
+        self.boosters: list = []
+        self.stage1 = None
         self.state: dict[str, np.ndarray] = {}
 
     # ---------------------------------------------------------------- features
     def _graph_block(
         self,
         A,
+        S,
         ids: np.ndarray,
         node_X: np.ndarray,
         V: np.ndarray,
         s: np.ndarray,
     ) -> pd.DataFrame:
-        S = g.contact_graph(A)
-        parts = [g.structure_features(A, S)]
+        parts = [g.structure_features(A, S, self.meta["directed"])]
         cols = self.meta["nb_columns"]
         if cols:
             enc_cols = self.meta["encoder"]["numeric"] + list(self.meta["encoder"]["categorical"])
@@ -152,6 +156,12 @@ class NumberModel:
             parts.append(g.svd_embed(S, V, s))
         block = pd.concat(parts, axis=1)
         return block.iloc[ids].reset_index(drop=True)
+
+    def _label_block(self, A, S, known: np.ndarray, belief: np.ndarray, prior: float):
+        lab = g.label_features(A, S, known, prior, self.meta["directed"])
+        if self.meta.get("belief", True):
+            lab = pd.concat([lab, g.belief_features(S, belief)], axis=1)
+        return lab
 
     # ---------------------------------------------------------------- training
     def fit(
@@ -165,6 +175,8 @@ class NumberModel:
         svd_k: int = 0,
         neighbour_columns: list[str] | None = None,
         n_estimators: int = 300,
+        n_seeds: int = 3,
+        belief: bool = True,
     ) -> TrainReport:
         import lightgbm as lgb
         from sklearn.metrics import roc_auc_score
@@ -177,6 +189,8 @@ class NumberModel:
         if y.isna().any() or not set(np.unique(y)).issubset({0, 1}):
             raise ValueError(f"table: label column {label_col!r} must hold 0/1 for every row")
         y = y.to_numpy(dtype=int)
+        if y.sum() < n_folds or (len(y) - y.sum()) < n_folds:
+            raise ValueError(f"table: label column {label_col!r} needs ≥ {n_folds} rows of each class")
         enc = TableEncoder.fit(df, exclude={label_col, id_col})
         X = enc.transform(df).reset_index(drop=True)
         self.meta = {
@@ -186,26 +200,40 @@ class NumberModel:
             "nb_columns": [c for c in (neighbour_columns or []) if c in X.columns],
             "svd_k": svd_k,
             "has_graph": A is not None,
+            "belief": belief,
             "prior": float(y.mean()),
             "n_estimators": n_estimators,
         }
         folds = list(StratifiedKFold(n_folds, shuffle=True, random_state=seed).split(X, y))
+        params = {**LGB_PARAMS, "seed": seed}
+        seeds = [seed + 101 * i for i in range(max(1, n_seeds))]
         F = X
         if A is not None:
             ids = self._node_ids(df, A.shape[0], id_col)
-            node_X = np.full((A.shape[0], X.shape[1]), np.nan)
+            n = A.shape[0]
+            self.meta["directed"] = g.has_direction(A)
+            S = g.contact_graph(A)
+            node_X = np.full((n, X.shape[1]), np.nan)
             node_X[ids] = X.to_numpy(dtype=float)
             if svd_k > 0:
-                V, s = g.svd_basis(g.contact_graph(A), svd_k, seed)
+                V, s = g.svd_basis(S, svd_k, seed)
             else:
-                V, s = np.zeros((A.shape[0], 0)), np.zeros(0)
-            block = self._graph_block(A, ids, node_X, V, s)
-            S = g.contact_graph(A)
+                V, s = np.zeros((n, 0)), np.zeros(0)
+            block = self._graph_block(A, S, ids, node_X, V, s)
+            # stage 1: table-only scores, out-of-fold for the training rows themselves
+            p1 = np.zeros(len(df))
+            for tr, te in folds:
+                b1 = lgb.train(params, lgb.Dataset(X.iloc[tr], y[tr]), num_boost_round=n_estimators)
+                p1[te] = b1.predict(X.iloc[te])
+            self.stage1 = lgb.train(params, lgb.Dataset(X, y), num_boost_round=n_estimators)
+            # label features of each fold's rows see only the other folds' labels
             L = None
             for tr, te in folds:
-                known = np.full(A.shape[0], np.nan)
+                known = np.full(n, np.nan)
                 known[ids[tr]] = y[tr]
-                lab = g.label_features(A, S, known, float(y[tr].mean())).iloc[ids[te]]
+                bel = known.copy()
+                bel[ids[te]] = p1[te]
+                lab = self._label_block(A, S, known, bel, float(y[tr].mean())).iloc[ids[te]]
                 if L is None:
                     L = pd.DataFrame(np.nan, index=range(len(df)), columns=lab.columns)
                 L.iloc[te] = lab.to_numpy()
@@ -216,15 +244,19 @@ class NumberModel:
                 "train_X": X.to_numpy(dtype=float),
                 "svd_V": V,
                 "svd_s": s,
-                "n_nodes": np.array([A.shape[0]]),
+                "n_nodes": np.array([n]),
             }
         F.columns = [str(c) for c in F.columns]
         self.meta["features"] = list(F.columns)
-        params = {**LGB_PARAMS, "seed": seed}
         oof = np.zeros(len(df))
         for tr, te in folds:
-            b = lgb.train(params, lgb.Dataset(F.iloc[tr], y[tr]), num_boost_round=n_estimators)
-            oof[te] = b.predict(F.iloc[te])
+            for sd in seeds:
+                b = lgb.train(
+                    {**params, "seed": sd},
+                    lgb.Dataset(F.iloc[tr], y[tr]),
+                    num_boost_round=n_estimators,
+                )
+                oof[te] += b.predict(F.iloc[te]) / len(seeds)
         thr, f1 = best_f1_threshold(y, oof)
         rules = []
         base_pred = oof >= thr
@@ -239,11 +271,15 @@ class NumberModel:
                     base_pred = base_pred | hit
             rules.append(rule)
         f1, prec, rec = _f1(y, base_pred)
+        auc = float(roc_auc_score(y, oof))
         self.meta["threshold"] = thr
         self.meta["rules"] = [r.__dict__ for r in rules]
         self.meta["quantiles"] = quantile_grid(F)
-        self.meta["oof"] = {"f1": f1, "auc": float(roc_auc_score(y, oof))}
-        self.booster = lgb.train(params, lgb.Dataset(F, y), num_boost_round=n_estimators)
+        self.meta["oof"] = {"f1": f1, "auc": auc, "precision": prec, "recall": rec}
+        self.boosters = [
+            lgb.train({**params, "seed": sd}, lgb.Dataset(F, y), num_boost_round=n_estimators)
+            for sd in seeds
+        ]
         return TrainReport(
             n_rows=len(df),
             n_fraud=int(y.sum()),
@@ -252,7 +288,7 @@ class NumberModel:
             encoded_columns=list(enc.categorical),
             threshold=thr,
             oof_f1=f1,
-            oof_auc=float(roc_auc_score(y, oof)),
+            oof_auc=auc,
             oof_precision=prec,
             oof_recall=rec,
             rules=[
@@ -276,6 +312,8 @@ class NumberModel:
 
     # ---------------------------------------------------------------- scoring
     def features_for(self, df: pd.DataFrame, A=None) -> pd.DataFrame:
+        """Final features of the scoring rows; with a graph, the scoring rows' stage-1 scores
+        and features join the training rows' labels and features stored with the model."""
         enc = TableEncoder.from_dict(self.meta["encoder"])
         X = enc.transform(df).reset_index(drop=True)
         F = X
@@ -286,25 +324,36 @@ class NumberModel:
             if A.shape[0] != n:
                 raise ValueError(f"graph: model expects {n} nodes, got {A.shape[0]}")
             ids = self._node_ids(df, n, self.meta["id_col"])
+            S = g.contact_graph(A)
             node_X = np.full((n, X.shape[1]), np.nan)
             node_X[self.state["train_ids"]] = self.state["train_X"]
             node_X[ids] = X.to_numpy(dtype=float)
-            block = self._graph_block(A, ids, node_X, self.state["svd_V"], self.state["svd_s"])
+            block = self._graph_block(
+                A, S, ids, node_X, self.state["svd_V"], self.state["svd_s"]
+            )
             known = np.full(n, np.nan)
             known[self.state["train_ids"]] = self.state["train_y"]
-            S = g.contact_graph(A)
-            L = g.label_features(A, S, known, self.meta["prior"]).iloc[ids].reset_index(drop=True)
+            bel = known.copy()
+            if self.stage1 is not None:
+                p1 = self.stage1.predict(X)
+                new = ~np.isfinite(known[ids])  # a training row keeps its own known label
+                bel[ids[new]] = p1[new]
+            L = self._label_block(A, S, known, bel, self.meta["prior"])
+            L = L.iloc[ids].reset_index(drop=True)
             F = pd.concat([X, block, L], axis=1)
         F.columns = [str(c) for c in F.columns]
         return F[self.meta["features"]]
+
+    def predict(self, F: pd.DataFrame) -> np.ndarray:
+        return np.mean([b.predict(F) for b in self.boosters], axis=0)
 
     def score(self, df: pd.DataFrame, A=None, top_reasons: int = 3) -> pd.DataFrame:
         id_col = self.meta["id_col"]
         if id_col not in df.columns:
             raise ValueError(f"table: id column {id_col!r} not found; columns: {list(df.columns)}")
         F = self.features_for(df, A)
-        p = self.booster.predict(F)
-        contrib = self.booster.predict(F, pred_contrib=True)[:, :-1]
+        p = self.predict(F)
+        contrib = np.mean([b.predict(F, pred_contrib=True)[:, :-1] for b in self.boosters], axis=0)
         thr = self.meta["threshold"]
         flag = p >= thr
         score = p.copy()
@@ -343,7 +392,11 @@ class NumberModel:
     def save(self, out: str | Path) -> None:
         d = Path(out)
         d.mkdir(parents=True, exist_ok=True)
-        self.booster.save_model(str(d / "model.txt"))
+        for i, b in enumerate(self.boosters):
+            b.save_model(str(d / f"model_{i}.txt"))
+        if self.stage1 is not None:
+            self.stage1.save_model(str(d / "stage1.txt"))
+        self.meta["n_boosters"] = len(self.boosters)
         (d / "meta.json").write_text(json.dumps(self.meta, ensure_ascii=False), encoding="utf-8")
         if self.state:
             np.savez_compressed(d / "graph.npz", **self.state)
@@ -357,7 +410,12 @@ class NumberModel:
             raise FileNotFoundError(f"model: no number model in {d} (meta.json missing)")
         m = cls()
         m.meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
-        m.booster = lgb.Booster(model_file=str(d / "model.txt"))
+        n = int(m.meta.get("n_boosters", 0))
+        if n == 0:
+            raise FileNotFoundError(f"model: {d} was written by an older version; train it again")
+        m.boosters = [lgb.Booster(model_file=str(d / f"model_{i}.txt")) for i in range(n)]
+        if (d / "stage1.txt").exists():
+            m.stage1 = lgb.Booster(model_file=str(d / "stage1.txt"))
         if (d / "graph.npz").exists():
             with np.load(d / "graph.npz") as z:
                 m.state = {k: z[k] for k in z.files}

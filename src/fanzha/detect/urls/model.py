@@ -1,36 +1,34 @@
-"""Learned URL risk model: hashed char n-grams of host and path + rule features, logistic regression.
+"""Learned URL risk model on columnar features: hashed char n-grams + rule and shape features.
 
-The same rule features that explain a verdict (look-alike, brand in host, risky TLD …) are model
-inputs, so a learned model and the rules agree on what matters. Train on a mix of full URLs and
-their bare hosts (same label) so the model cannot score the *shape* of a URL instead of its risk.
+Blocks (all hashed, no fitted vocabulary): the host, its registrable domain and its sub-domain
+(once per distinct host of a batch), and the path (per URL). Dense features are the rule weights
+per reason code and a few length/count statistics. A logistic regression scores the blocks; an
+optional small gradient-boosted model re-ranks on [dense | linear score].
+
+Training sees every URL twice, as given and as its bare host (same label), so the model judges
+the host and cannot score the *shape* of a URL instead of its risk.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from fanzha.detect.text.features import hashed_ngrams
-from fanzha.detect.urls.rules import (
-    ParsedURL,
-    Reason,
-    entropy,
-    host_reasons,
-    official_brand,
-    parse_url,
-    path_reasons_many,
-    rule_score,
-)
+from fanzha.detect.urls import batch as B
+from fanzha.detect.urls.hashing import count_bytes, ngram_columns, row_norms
+from fanzha.detect.urls.rules import Reason, lists, parse_url, rule_score
 
 MODEL_FILE = "model.joblib"
 META_FILE = "metadata.json"
+FORMAT_VERSION = 2
 N_HASH = 1 << 18
 REASON_CODES = [
     "no_host", "ip_host", "shortener", "free_hosting", "risky_tld", "punycode", "brand_in_host",
@@ -38,7 +36,18 @@ REASON_CODES = [
     "userinfo", "port", "brand_in_path", "pinyin_lure_path", "redirect", "apk",
 ]  # fmt: skip
 _CODE_INDEX = {c: i for i, c in enumerate(REASON_CODES)}
-N_DENSE = len(REASON_CODES) + 9
+_K = len(REASON_CODES)
+HOST_STATS = [
+    "host_len", "labels", "digit_frac", "hyphens", "sub_len", "reg_len", "www", "official",
+    "rule_score", "ip", "underscore",
+]  # fmt: skip
+URL_STATS = [
+    "https", "bare", "path_len", "slashes", "dots", "params", "digits", "page_ext", "query",
+    "url_rule_score", "at_path",
+]  # fmt: skip
+N_DENSE = _K + len(HOST_STATS) + len(URL_STATS)
+# salts of the hashed blocks
+_HOST, _REG, _SUB, _PATH = 1, 2, 3, 4
 
 
 @dataclass
@@ -58,320 +67,288 @@ def bare(url: str) -> str:
     return f"{p.scheme or 'http'}://{p.ascii_host}/"
 
 
-def _host_part(p: ParsedURL) -> tuple[np.ndarray, tuple[Reason, ...], float]:
-    """Dense features, rule reasons and the rules' survival product that depend on the host only."""
-    key = p.host
-    hit = _HOST_PART.get(key)
-    if hit is not None:
-        return hit
-    reasons = host_reasons(p.host, p.ascii_host, p.registrable, p.suffix, p.is_ip, p.punycode)
-    v = np.zeros(N_DENSE, dtype=np.float32)
-    for r in reasons:
-        i = _CODE_INDEX.get(r.code, 0)
-        v[i] = max(v[i], r.weight)
-    k = len(REASON_CODES)
-    h = p.ascii_host
-    labels = h.split(".")
-    v[k] = min(len(h), 80) / 80
-    v[k + 1] = min(len(labels), 8) / 8
-    v[k + 2] = len(_NOT_DIGIT.sub("", h)) / max(1, len(h))
-    v[k + 3] = min(h.count("-"), 6) / 6
-    v[k + 4] = entropy(max(labels, key=len)) / 5 if h else 0.0
-    survive = 1.0
-    for r in reasons:
-        survive *= 1.0 - r.weight
-    v[k + 6] = 1.0 if official_brand(p) is not None else 0.0
-    if len(_HOST_PART) > 200_000:  # bounded memory on endless streams of new hosts
-        _HOST_PART.clear()
-    out = _HOST_PART[key] = (v, reasons, survive)
-    return out
+@dataclass
+class Features:
+    """A batch as features: dense rows per URL, hashed blocks per host or per URL."""
+
+    urls: B.Urls
+    dense: np.ndarray  # (n, N_DENSE) float32
+    host_blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (host row, column, value)
+    path_block: tuple[np.ndarray, np.ndarray, np.ndarray]  # (url row, column, value)
+    path_reasons: list[list[Reason] | None]
 
 
-_HOST_PART: dict[str, tuple[np.ndarray, tuple[Reason, ...], float]] = {}
-_NOT_DIGIT = re.compile(r"\D")
+def _block(arr: pa.Array, rng: tuple[int, int], salt: int) -> tuple[np.ndarray, ...]:
+    rows, cols = ngram_columns(arr, rng, N_HASH, salt)
+    vals = row_norms(rows, len(arr))[rows]
+    return rows, cols, vals
 
 
-def _presence_block(docs: Sequence[str], rng: tuple[int, int]) -> sp.csr_matrix:
-    """Hashed char n-gram presence (0/1), L2-normalised per row."""
-    rows, cols, _, _ = hashed_ngrams(docs, rng, N_HASH)
-    m = sp.csr_matrix(
-        (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(docs), N_HASH)
-    )
-    m.sum_duplicates()
-    m.data[:] = 1.0
-    cnt = np.diff(m.indptr).astype(np.float32)
-    cnt[cnt == 0] = 1.0
-    m.data /= np.repeat(np.sqrt(cnt), np.diff(m.indptr))
-    return m
+def _np(a: pa.Array) -> np.ndarray:
+    return a.to_numpy(zero_copy_only=False)
 
 
-def featurize_parts(
-    urls: Sequence[str],
-    host_ngrams: tuple[int, int] = (3, 5),
-    path_ngrams: tuple[int, int] = (3, 4),
-    path_chars: int = 120,
-    host_parts: bool = False,
-) -> tuple[
-    np.ndarray, list[tuple[sp.csr_matrix, np.ndarray | None]], list[ParsedURL], list[list[Reason]]
-]:
-    """Dense features and n-gram blocks (each with the row index mapping URLs to its rows, or
-    None when it has one row per URL) of [dense rule features | host n-grams | path n-grams (| registrable-domain n-grams |
-    subdomain n-grams)] for a batch of URLs.
+def _host_dense(H: B.Hosts) -> tuple[np.ndarray, np.ndarray]:
+    """(rule weights | host statistics) per host, and the rules' survival product per host."""
+    n = len(H)
+    v = np.zeros((n, _K + len(HOST_STATS)), np.float32)
+    survive = np.ones(n)
+    for i, rs in enumerate(H.reasons):
+        if rs:
+            for r in rs:
+                j = _CODE_INDEX.get(r.code, 0)
+                v[i, j] = max(v[i, j], r.weight)
+                survive[i] *= 1.0 - r.weight
+    a = H.ascii
+    hl = _np(pc.utf8_length(a)).astype(np.float32)
+    rl = _np(pc.utf8_length(H.registrable)).astype(np.float32)
+    k = _K
+    v[:, k] = np.minimum(hl, 80) / 80
+    v[:, k + 1] = np.minimum(_np(pc.count_substring(a, ".")) + 1, 8) / 8
+    v[:, k + 2] = count_bytes(a, 48, 57) / np.maximum(hl, 1)
+    v[:, k + 3] = np.minimum(_np(pc.count_substring(a, "-")), 6) / 6
+    v[:, k + 4] = np.minimum(np.maximum(hl - rl - 1, 0), 40) / 40
+    v[:, k + 5] = np.minimum(rl, 40) / 40
+    v[:, k + 6] = _np(pc.starts_with(a, "www."))
+    v[:, k + 7] = H.official
+    v[:, k + 8] = 1.0 - survive
+    v[:, k + 9] = H.is_ip
+    v[:, k + 10] = _np(pc.count_substring(a, "_")) > 0
+    return v, survive
 
-    ``host_parts`` adds the registrable domain and the subdomain as blocks of their own: "paypal"
-    in ``paypal.com.secure-x.top`` (subdomain) then weighs differently from ``paypal.com``.
 
-    Work that depends only on the host (IDNA, public suffix, rules, host n-grams) is done once per
-    distinct host of the batch and cached across batches; only the path part is per URL.
-    """
-    parsed = [parse_url(u if isinstance(u, str) else "") for u in urls]
-    n = len(parsed)
-    index: dict[str, int] = {}
-    inv = np.fromiter((index.setdefault(p.host, len(index)) for p in parsed), np.int64, n)
-    first: list[ParsedURL] = [None] * len(index)  # type: ignore[list-item]
-    for p, i in zip(parsed, inv.tolist(), strict=True):
-        if first[i] is None:
-            first[i] = p
-    parts = [_host_part(p) for p in first]
-    dense = (
-        np.vstack([v for v, _, _ in parts])[inv] if parts else np.zeros((0, N_DENSE), np.float32)
-    )
-    survive = np.fromiter((s for _, _, s in parts), np.float64, len(parts))[inv]
-    k = len(REASON_CODES)
-    reasons: list[list[Reason]] = []
-    official = (dense[:, k + 6] > 0).tolist() if n else []
-    for r, extra in enumerate(path_reasons_many(parsed, official)):
-        rs = list(parts[inv[r]][1])
+def _sub_domains(H: B.Hosts) -> pa.Array:
+    """'^' + the host minus its registrable domain ('' for IPs and bare registrable domains)."""
+    hl = pc.utf8_length(H.ascii)
+    rl = pc.utf8_length(H.registrable)
+    cut = _np(pc.subtract(hl, rl)) - 1
+    subs = pc.utf8_slice_codeunits(H.ascii, 0, 0)  # empty strings of the right length
+    has = cut > 0
+    if has.any():
+        idx = np.flatnonzero(has)
+        vals = [a[:c] for a, c in zip(H.ascii.take(pa.array(idx)).to_pylist(), cut[idx].tolist(), strict=True)]
+        full = subs.to_pylist()
+        for i, s in zip(idx.tolist(), vals, strict=True):
+            full[i] = "^" + s
+        subs = pa.array(full, pa.string())
+    return subs
+
+
+def featurize(urls: Sequence[str], path_chars: int = 100, use_scheme: bool = True) -> Features:
+    """Features of a batch; host work once per distinct host of the batch."""
+    U = B.parse_batch(list(urls))
+    H = U.hosts
+    n = len(U)
+    hd, _ = _host_dense(H)
+    pr = B.path_reasons(U)
+    dense = np.zeros((n, N_DENSE), np.float32)
+    dense[:, : hd.shape[1]] = hd[U.host_id]
+    survive = 1.0 - dense[:, _K + 8].astype(np.float64)
+    for i, extra in enumerate(pr):
         if extra:
             for x in extra:
-                i = _CODE_INDEX.get(x.code, 0)
-                dense[r, i] = max(dense[r, i], x.weight)
-                survive[r] *= 1.0 - x.weight
-            rs += extra
-        reasons.append(rs)
-    if n:
-        dense[:, k + 5] = 1.0 - survive
-        dense[:, k + 7] = np.fromiter((p.scheme == "https" for p in parsed), np.float32, n)
-        dense[:, k + 8] = np.fromiter(
-            (0.0 if p.bare else min(len(p.path), 200) / 200 for p in parsed), np.float32, n
-        )
-    blocks: list[tuple[sp.csr_matrix, np.ndarray | None]] = [
-        (_presence_block([p.ascii_host for p in first], host_ngrams), inv),
-        (_presence_block([p.path[:path_chars].lower() for p in parsed], path_ngrams), None),
-    ]
-    if host_parts:
-        regs = [f"^{p.registrable}$" for p in first]
-        subs = [
-            "^" + p.ascii_host[: -len(p.registrable)] if p.registrable and not p.is_ip else ""
-            for p in first
-        ]
-        blocks.append((_presence_block(regs, (2, 5)), inv))
-        blocks.append((_presence_block(subs, (2, 5)), inv))
-    return dense, blocks, parsed, reasons
-
-
-def featurize(
-    urls: Sequence[str],
-    host_ngrams: tuple[int, int] = (3, 5),
-    path_ngrams: tuple[int, int] = (3, 4),
-    path_chars: int = 120,
-    host_parts: bool = False,
-) -> tuple[sp.csr_matrix, list[ParsedURL], list[list[Reason]]]:
-    """The feature matrix [dense | host | path (| registrable | subdomain)] for training."""
-    dense, blocks, parsed, reasons = featurize_parts(
-        urls, host_ngrams, path_ngrams, path_chars, host_parts
+                j = _CODE_INDEX.get(x.code, 0)
+                dense[i, j] = max(dense[i, j], x.weight)
+                survive[i] *= 1.0 - x.weight
+    path = U.path
+    plen = _np(pc.utf8_length(path)).astype(np.float32)
+    o = _K + len(HOST_STATS)
+    if use_scheme:
+        dense[:, o] = _np(pc.equal(U.scheme, "https"))
+    is_bare = _np(pc.match_substring_regex(path, r"^/*$"))
+    dense[:, o + 1] = is_bare
+    dense[:, o + 2] = np.minimum(plen, 200) / 200
+    dense[:, o + 3] = np.minimum(_np(pc.count_substring(path, "/")), 12) / 12
+    dense[:, o + 4] = np.minimum(_np(pc.count_substring(path, ".")), 8) / 8
+    dense[:, o + 5] = (
+        np.minimum(_np(pc.count_substring(path, "=")) + _np(pc.count_substring(path, "&")), 10)
+        / 10
     )
-    mats = [sp.csr_matrix(dense)] + [b if inv is None else b[inv] for b, inv in blocks]
-    X = sp.hstack(mats, format="csr", dtype=np.float32)
-    return X, parsed, reasons
+    dense[:, o + 6] = count_bytes(path, 48, 57) / np.maximum(plen, 1)
+    dense[:, o + 7] = _np(pc.match_substring_regex(path, r"\.(?:php|html?|aspx?|jsp)\b"))
+    dense[:, o + 8] = _np(pc.match_substring(path, "?"))
+    dense[:, o + 9] = 1.0 - survive
+    dense[:, o + 10] = U.userinfo
+    marked = pc.binary_join_element_wise("^", H.ascii, "$", "")
+    regs = pc.binary_join_element_wise("^", H.registrable, "$", "")
+    host_blocks = [
+        _block(marked, (3, 5), _HOST),
+        _block(regs, (2, 5), _REG),
+        _block(_sub_domains(H), (2, 4), _SUB),
+    ]
+    low = pc.utf8_lower(pc.utf8_slice_codeunits(path, 0, path_chars))
+    return Features(U, dense, host_blocks, _block(low, (3, 5), _PATH), pr)
 
 
-_PAGE = re.compile(r"\.(?:php|html?|aspx?|jsp)\b")
-
-
-def _structure(dense: np.ndarray, parsed: list[ParsedURL]) -> np.ndarray:
-    """Dense rule features plus counts describing the URL's structure (for the stacked trees)."""
-    n = len(parsed)
-    hosts = [p.ascii_host for p in parsed]
-    regs = np.fromiter((len(p.registrable) for p in parsed), np.float32, n)
-    extra = np.zeros((n, 10), dtype=np.float32)
-    if n >= 256:  # one vectorised pass per statistic
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        paths = pa.array([p.path for p in parsed], pa.string())
-        cols = [
-            pc.utf8_length(paths),
-            pc.count_substring(paths, "/"),
-            pc.count_substring(paths, "."),
-            pc.add(pc.count_substring(paths, "="), pc.count_substring(paths, "&")),
-            pc.count_substring_regex(paths, r"\p{Nd}"),
-        ]
-        for j, c in enumerate(cols):
-            extra[:, j] = c.to_numpy(zero_copy_only=False)
-        page = pc.match_substring_regex(paths, r"\.(?:php|html?|aspx?|jsp)\b")
-        extra[:, 9] = page.to_numpy(zero_copy_only=False)
-    else:
-        for i, p in enumerate(parsed):
-            extra[i, 0] = len(p.path)
-            extra[i, 1] = p.path.count("/")
-            extra[i, 2] = p.path.count(".")
-            extra[i, 3] = p.path.count("=") + p.path.count("&")
-            extra[i, 4] = len(_NOT_DIGIT.sub("", p.path))
-            extra[i, 9] = _PAGE.search(p.path) is not None
-    extra[:, 5] = np.fromiter((h.count(".") for h in hosts), np.float32, n)
-    extra[:, 6] = np.fromiter((h.startswith("www.") for h in hosts), np.float32, n)
-    extra[:, 7] = regs
-    extra[:, 8] = np.fromiter((len(h) for h in hosts), np.float32, n) - regs
-    return np.hstack([dense, extra])
+def design_matrix(F: Features) -> sp.csr_matrix:
+    """[dense | host | registrable | sub-domain | path] as one CSR matrix (training)."""
+    n, nh = len(F.urls), len(F.urls.hosts)
+    mats = [sp.csr_matrix(F.dense)]
+    for rows, cols, vals in F.host_blocks:
+        m = sp.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(nh, N_HASH))
+        mats.append(m[F.urls.host_id])
+    rows, cols, vals = F.path_block
+    mats.append(sp.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(n, N_HASH)))
+    return sp.hstack(mats, format="csr", dtype=np.float32)
 
 
 class UrlModel:
     def __init__(
         self,
-        C: float = 32.0,
+        C: float = 8.0,
         threshold: float = 0.5,
         combine: str = "model",
-        host_ngrams: tuple[int, int] = (1, 5),
-        path_ngrams: tuple[int, int] = (1, 5),
-        path_chars: int = 300,
-        host_parts: bool = False,
+        path_chars: int = 100,
         stack: bool = False,
+        use_scheme: bool = True,
+        trees: int = 120,
     ):
+        self.format_version = FORMAT_VERSION
         self.C = C
-        self.host_parts = host_parts
-        # stack: gradient-boosted trees over the rule features, URL statistics and the linear
-        # model's out-of-fold score (the linear model alone sees n-grams, the trees see structure).
-        self.stack = stack
-        self.booster: Any = None
-        self.host_ngrams = tuple(host_ngrams)
-        self.path_ngrams = tuple(path_ngrams)
-        self.path_chars = path_chars
         self.threshold = threshold
         # "model": the probability decides; "max": rules can raise the score on their own and
         # official domains are capped (used by the shipped model, trained on generated material).
         self.combine = combine
-        self.clf: Any = None
+        self.path_chars = path_chars
+        self.stack = stack
+        self.use_scheme = use_scheme
+        self.trees = trees
+        self.coef: np.ndarray | None = None
+        self.intercept = 0.0
+        self.booster: Any = None  # lightgbm.Booster on [dense | linear logit]
+
+    # -- training ------------------------------------------------------------------------------
+
+    def _features(self, urls: Sequence[str]) -> Features:
+        return featurize(urls, self.path_chars, self.use_scheme)
 
     def fit(self, urls: Sequence[str], labels: Sequence[int], with_bare: bool = True) -> UrlModel:
         from sklearn.linear_model import LogisticRegression
 
-        urls = list(urls)
+        urls = [u if isinstance(u, str) else "" for u in urls]
         y = np.asarray(labels, dtype=np.int8)
+        n0 = len(urls)
         if with_bare:
             urls = urls + [bare(u) for u in urls]
             y = np.concatenate([y, y])
-        X, parsed, _ = self._featurize(urls)
-        self.clf = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X, y)
+        F = self._features(urls)
+        X = design_matrix(F)
+        clf = LogisticRegression(C=self.C, max_iter=3000, solver="liblinear").fit(X, y)
+        self.coef = np.ascontiguousarray(clf.coef_[0], dtype=np.float64)
+        self.intercept = float(clf.intercept_[0])
         self.booster = None
-        if getattr(self, "stack", False):
-            self.booster = self._fit_stack(X, parsed, y, n_pairs=len(y) // 2 if with_bare else 0)
+        if self.stack:
+            group = np.arange(len(y)) % n0 if with_bare else np.arange(len(y))
+            fold = np.random.default_rng(0).integers(0, 5, size=n0)[group]
+            oof = np.zeros(len(y))
+            for f in range(5):
+                tr, te = fold != f, fold == f
+                if not te.any() or len(set(y[tr].tolist())) < 2:
+                    continue
+                lr = LogisticRegression(C=self.C, max_iter=3000, solver="liblinear")
+                lr.fit(X[tr], y[tr])
+                oof[te] = lr.decision_function(X[te])
+            self.booster = self._fit_trees(np.column_stack([F.dense, oof]), y)
         return self
 
-    def _fit_stack(
-        self, X: sp.csr_matrix, parsed: list[ParsedURL], y: np.ndarray, n_pairs: int
-    ) -> Any:
-        """Trees on [structure | out-of-fold linear score]; a URL and its bare host share a fold."""
+    def _fit_trees(self, S: np.ndarray, y: np.ndarray) -> Any:
         import lightgbm as lgb
-        from sklearn.linear_model import LogisticRegression
 
-        n = len(y)
-        group = np.arange(n) % n_pairs if n_pairs else np.arange(n)
-        fold = np.random.default_rng(0).integers(0, 5, size=group.max() + 1)[group]
-        oof = np.zeros(n)
-        for f in range(5):
-            tr, te = fold != f, fold == f
-            if not te.any() or len(set(y[tr].tolist())) < 2:
-                continue
-            lr = LogisticRegression(C=self.C, max_iter=2000, solver="liblinear").fit(X[tr], y[tr])
-            oof[te] = lr.predict_proba(X[te])[:, 1]
-        S = np.column_stack([_structure(X[:, :N_DENSE].toarray(), parsed), oof])
-        return lgb.LGBMClassifier(
-            n_estimators=300,
-            learning_rate=0.05,
-            num_leaves=31,
-            subsample=0.8,
-            subsample_freq=1,
-            colsample_bytree=0.8,
-            random_state=0,
-            n_jobs=1,
-            verbose=-1,
-        ).fit(S, y)
+        params = {
+            "objective": "binary",
+            "learning_rate": 0.08,
+            "num_leaves": 15,
+            "min_data_in_leaf": 20,
+            "bagging_fraction": 0.8,
+            "bagging_freq": 1,
+            "feature_fraction": 0.8,
+            "seed": 0,
+            "num_threads": 1,
+            "verbose": -1,
+        }
+        return lgb.train(params, lgb.Dataset(S, y), num_boost_round=self.trees)
 
-    def _featurize(self, urls: Sequence[str]):
-        return featurize(
-            urls,
-            getattr(self, "host_ngrams", (3, 5)),
-            getattr(self, "path_ngrams", (3, 4)),
-            getattr(self, "path_chars", 120),
-            getattr(self, "host_parts", False),
-        )
+    # -- scoring -------------------------------------------------------------------------------
 
-    def _parts(self, urls: Sequence[str]):
-        return featurize_parts(
-            urls,
-            getattr(self, "host_ngrams", (3, 5)),
-            getattr(self, "path_ngrams", (3, 4)),
-            getattr(self, "path_chars", 120),
-            getattr(self, "host_parts", False),
-        )
-
-    def _proba(
-        self,
-        dense: np.ndarray,
-        blocks: list[tuple[sp.csr_matrix, np.ndarray | None]],
-        parsed: list[ParsedURL],
-    ) -> np.ndarray:
-        """Linear score block by block (host blocks once per distinct host), then the trees."""
-        w = self.__dict__.get("_w")
+    def _logit(self, F: Features) -> np.ndarray:
+        w = self.coef
         if w is None:
-            w = self.__dict__["_w"] = np.ascontiguousarray(self.clf.coef_[0], dtype=np.float64)
-        d = dense.astype(np.float64) @ w[:N_DENSE] + float(self.clf.intercept_[0])
+            raise ValueError("模型尚未训练")
+        d = F.dense.astype(np.float64) @ w[:N_DENSE] + self.intercept
         off = N_DENSE
-        for b, inv in blocks:
-            part = b @ w[off : off + b.shape[1]]
-            d += part if inv is None else part[inv]
-            off += b.shape[1]
-        p = 1.0 / (1.0 + np.exp(-d))
-        booster = getattr(self, "booster", None)
-        if booster is None or not len(p):
-            return p
-        S = np.column_stack([_structure(dense, parsed), p])
-        return booster.booster_.predict(S, num_threads=1)
+        nh = len(F.urls.hosts)
+        for rows, cols, vals in F.host_blocks:
+            hs = np.bincount(rows, weights=w[off + cols] * vals, minlength=nh)
+            d += hs[F.urls.host_id]
+            off += N_HASH
+        rows, cols, vals = F.path_block
+        d += np.bincount(rows, weights=w[off + cols] * vals, minlength=len(d))
+        return d
 
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.pop("_w", None)
-        return state
+    def _proba(self, F: Features) -> np.ndarray:
+        z = self._logit(F)
+        if self.booster is not None and len(z):
+            return self.booster.predict(np.column_stack([F.dense, z]), num_threads=1)
+        return 1.0 / (1.0 + np.exp(-z))
 
     def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
-        dense, blocks, parsed, _ = self._parts(urls)
-        return self._proba(dense, blocks, parsed)
+        return self._proba(self._features(urls))
 
     def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []
-        dense, blocks, parsed, reasons = self._parts(clean)
-        proba = self._proba(dense, blocks, parsed)
+        F = self._features(clean)
+        proba = self._proba(F)
+        U, H = F.urls, F.urls.hosts
+        L = lists()
+        regs = H.registrable.to_pylist()
+        maxed = self.combine == "max"
+        thr = self.threshold
         out = []
-        for u, p, rs, pr in zip(clean, parsed, reasons, proba, strict=True):
-            if not u.strip() or not p.host:
-                out.append(UrlVerdict(False, 0.0, ["无法解析的网址"] if u.strip() else [], ""))
+        for i, (u, pr, hid) in enumerate(zip(clean, proba.tolist(), U.host_id.tolist(), strict=True)):
+            if not H.key[hid]:
+                bad = u.strip() != ""
+                out.append(UrlVerdict(False, 0.0, ["无法解析的网址"] if bad else [], ""))
                 continue
-            s = float(pr)
-            if self.combine == "max":
-                s = max(s, rule_score(rs))
-                if official_brand(p) is not None and not rs:
-                    s = min(s, 0.05)
-            texts = [r.text for r in sorted(rs, key=lambda r: -r.weight)]
-            off = official_brand(p)
+            hr, extra = H.reasons[hid], F.path_reasons[i]
+            rs = list(hr) + extra if extra else hr
+            s = pr
+            off = None
+            if H.official[hid]:
+                off = L.official.get(regs[hid]) or L.official.get("gov.cn")
+            if maxed and rs:
+                s = max(s, rule_score(list(rs)))
+            if maxed and off is not None and not rs:
+                s = min(s, 0.05)
+            texts = [r.text for r in sorted(rs, key=lambda r: -r.weight)] if rs else []
             if off is not None and not rs:
                 texts.append(f"官方域名（{off.name}）")
-            if s >= self.threshold and not rs:
+            if s >= thr and not rs:
                 texts.append(f"模型判定与钓鱼网址特征相似（p={pr:.2f}）")
-            out.append(UrlVerdict(s >= self.threshold, round(s, 4), texts, p.registrable))
+            out.append(UrlVerdict(s >= thr, round(s, 4), texts, regs[hid]))
         return out
+
+    # -- persistence ---------------------------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if state.get("booster") is not None:
+            state["booster"] = state["booster"].model_to_string()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.get("format_version") != FORMAT_VERSION:
+            raise ValueError(
+                f"网址模型格式版本 {state.get('format_version', 1)} 与当前版本 {FORMAT_VERSION} "
+                "不兼容，请用 fanzha url train 重新训练"
+            )
+        b = state.get("booster")
+        if isinstance(b, str):
+            import lightgbm as lgb
+
+            state["booster"] = lgb.Booster(model_str=b)
+        self.__dict__.update(state)
 
     def save(self, directory: str | Path, metadata: dict[str, Any]) -> None:
         import joblib

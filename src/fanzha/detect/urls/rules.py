@@ -75,6 +75,8 @@ class Lists:
     pinyin_lures: list[str]
     english_lures: list[str]
     token_re: re.Pattern[str] = field(init=False)
+    token_set: frozenset[str] = field(init=False)
+    delete_set: frozenset[str] = field(init=False)
     by_token: dict[str, Brand] = field(init=False)
     deletes: dict[str, str] = field(init=False)  # one-deletion neighbourhood -> token
     pinyin_re: re.Pattern[str] = field(init=False)
@@ -90,7 +92,7 @@ class Lists:
             key=len,
             reverse=True,
         )
-        self.token_re = re.compile("|".join(map(re.escape, long_tokens)))
+        self.token_re = re.compile(_alternation(long_tokens))
         domains = sorted((d for d in self.official if "." in d), key=len, reverse=True)
         self.official_re = re.compile(
             r"(?<![a-z0-9-])(?:" + "|".join(map(re.escape, domains)) + r")(?![a-z0-9-])"
@@ -100,12 +102,31 @@ class Lists:
             if len(t) >= 5 and not t.isdigit():
                 for i in range(len(t)):
                     self.deletes.setdefault(t[:i] + t[i + 1 :], t)
-        self.pinyin_re = re.compile(
-            "|".join(sorted(map(re.escape, self.pinyin_lures), key=len, reverse=True))
+        self.pinyin_re = re.compile(_alternation(self.pinyin_lures))
+        self.english_re = re.compile(_alternation(self.english_lures))
+        self.token_set = frozenset(self.by_token)
+        self.delete_set = frozenset(self.deletes)
+
+
+def _alternation(words) -> str:
+    """A regex matching the longest listed word at each position, grouped by first character.
+
+    Same matches as "|".join(longest first), but the regex engine dispatches on the first
+    character instead of trying every word at every position.
+    """
+    groups: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        if w:
+            groups.setdefault(w[0], []).append(w)
+    alts = []
+    for first, ws in groups.items():
+        rest = [re.escape(w[1:]) for w in ws]
+        alts.append(
+            re.escape(first) + ("(?:" + "|".join(rest) + ")" if any(rest) else "")
+            if len(ws) > 1
+            else re.escape(ws[0])
         )
-        self.english_re = re.compile(
-            "|".join(sorted(map(re.escape, self.english_lures), key=len, reverse=True))
-        )
+    return "|".join(alts)
 
 
 @lru_cache(maxsize=1)
@@ -336,10 +357,24 @@ _DASH = re.compile(r"[-_]")
 _DIGITS = re.compile(r"\d")
 
 
+_CLEAN_LABELS: set[str] = set()
+_NO_BRAND: tuple[tuple[str, ...], tuple[str, ...], str | None] = ((), (), None)
+
+
+def known_clean_labels(labels: list[str]) -> None:
+    """Labels that a batch prefilter proved free of brand tokens and look-alikes (see ``batch``):
+    ``_label_scan`` answers them without scanning. Bounded, as any cache."""
+    if len(_CLEAN_LABELS) > 500_000:
+        _CLEAN_LABELS.clear()
+    _CLEAN_LABELS.update(labels)
+
+
 @lru_cache(maxsize=131072)
 def _label_scan(label: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
     """Brand tokens equal to the label or one of its dash-separated parts, brand tokens inside it,
     and the brand token it imitates (homoglyphs, one typo). Labels repeat across hosts: cached."""
+    if label in _CLEAN_LABELS:
+        return _NO_BRAND
     L = lists()
     parts = [label] + [x for x in _DASH.split(label) if x and x != label]
     exact = tuple(part for part in parts if part in L.by_token)
@@ -350,15 +385,17 @@ def _label_scan(label: str) -> tuple[tuple[str, ...], tuple[str, ...], str | Non
             if folded != part and folded in L.by_token:
                 cand = folded
     if cand is None and len(label) >= 5 and label not in L.by_token:
-        for i in range(len(label)):  # one deletion from label hits a token: insertion typo
-            if label[:i] + label[i + 1 :] in L.by_token and len(label) - 1 >= 5:
-                cand = label[:i] + label[i + 1 :]
-                break
+        dels = [label[:i] + label[i + 1 :] for i in range(len(label))]
+        if len(label) - 1 >= 5 and not L.token_set.isdisjoint(dels):
+            for d in dels:  # one deletion from label hits a token: insertion typo
+                if d in L.by_token:
+                    cand = d
+                    break
         if cand is None:
             cand = L.deletes.get(label)  # one deletion from token == label: omission typo
-        if cand is None:
-            for i in range(len(label)):
-                t = L.deletes.get(label[:i] + label[i + 1 :])  # substitution / swap
+        if cand is None and not L.delete_set.isdisjoint(dels):
+            for d in dels:
+                t = L.deletes.get(d)  # substitution / swap
                 if t is not None and t != label and len(t) == len(label):
                     cand = t
                     break

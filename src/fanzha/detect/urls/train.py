@@ -35,9 +35,30 @@ def to_binary(labels: Sequence[object]) -> list[int]:
     return [1 if str(v).strip().lower() in POSITIVE else 0 for v in labels]
 
 
+def bare_http(url: str) -> str:
+    """The bare host with the scheme fixed to http: no scheme cue left."""
+    return "http://" + bare(url).split("://", 1)[1]
+
+
+def _bare_check(model: UrlModel, urls: Sequence[str], y: np.ndarray, view) -> dict[str, Any]:
+    pb = model.predict_proba([view(u) for u in urls])
+    legit, phish = pb[y == 0], pb[y == 1]
+    thr = float(np.quantile(legit, 0.99))
+    return {
+        "threshold_at_1pct_fp": round(thr, 4),
+        "recall_at_1pct_fp": round(float((phish > thr).mean()), 4),
+        "recall_at_default_threshold": round(float((phish >= model.threshold).mean()), 4),
+        "fp_rate_at_default_threshold": round(float((legit >= model.threshold).mean()), 4),
+    }
+
+
 def evaluate(model: UrlModel, urls: Sequence[str], y: Sequence[int]) -> dict[str, Any]:
+    """F1/precision/recall/AUC on full URLs, then the bare-domain check: only scheme + host of
+    each URL is scored, phishing hosts against legitimate hosts (``bare_domains``), and once more
+    with every scheme set to http (``bare_domains_http``) so that the scheme cannot help."""
     from sklearn.metrics import f1_score, precision_score, recall_score, roc_auc_score
 
+    urls = list(urls)
     y = np.asarray(y)
     p = np.array([v.score for v in model.score(urls)])
     pred = (p >= model.threshold).astype(int)
@@ -49,31 +70,29 @@ def evaluate(model: UrlModel, urls: Sequence[str], y: Sequence[int]) -> dict[str
     }
     if len(set(y.tolist())) == 2:
         m["auc"] = round(float(roc_auc_score(y, p)), 4)
-        pb = np.array([v.score for v in model.score([bare(u) for u in urls])])
-        legit, phish = pb[y == 0], pb[y == 1]
-        thr = float(np.quantile(legit, 0.99))
-        m["bare_domains"] = {
-            "threshold_at_1pct_fp": round(thr, 4),
-            "recall_at_1pct_fp": round(float((phish > thr).mean()), 4),
-            "recall_at_default_threshold": round(float((phish >= model.threshold).mean()), 4),
-            "fp_rate_at_default_threshold": round(float((legit >= model.threshold).mean()), 4),
-        }
+        m["bare_domains"] = _bare_check(model, urls, y, bare)
+        m["bare_domains_http"] = _bare_check(model, urls, y, bare_http)
     return m
+
+
+DEFAULTS: dict[str, Any] = {"C": 8.0, "stack": True}
 
 
 def train_url_model(
     urls: Sequence[str],
     labels: Sequence[int],
-    C: float = 32.0,
     test_size: float = 0.2,
     seed: int = 42,
-    combine: str = "model",
-    host_parts: bool = True,
-    stack: bool = True,
-    **features: Any,
+    **params: Any,
 ) -> tuple[UrlModel, dict[str, Any]]:
+    """Fit on a stratified split, measure on the held-out part, then refit on everything.
+
+    ``params`` go to :class:`UrlModel` (defaults: ``DEFAULTS``, chosen by cross-validation on
+    the training part of the phishing set only; the held-out part was never used to choose).
+    """
     from sklearn.model_selection import train_test_split
 
+    params = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
     u = np.asarray(list(urls), dtype=object)
     y = np.asarray(list(labels), dtype=np.int8)
     if len(set(y.tolist())) < 2:
@@ -83,14 +102,10 @@ def train_url_model(
         tr, te = train_test_split(
             np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
         )
-        held = UrlModel(C=C, combine=combine, host_parts=host_parts, stack=stack, **features).fit(
-            list(u[tr]), y[tr]
-        )
+        held = UrlModel(**params).fit(list(u[tr]), y[tr])
         metrics["held_out"] = evaluate(held, list(u[te]), y[te])
         metrics["held_out"]["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
-    model = UrlModel(C=C, combine=combine, host_parts=host_parts, stack=stack, **features).fit(
-        list(u), y
-    )
+    model = UrlModel(**params).fit(list(u), y)
     return model, metrics
 
 
@@ -115,12 +130,15 @@ def build_metadata(
             for p in data_files
         ],
         "params": {
+            "format_version": model.format_version,
             "C": model.C,
             "threshold": model.threshold,
             "combine": model.combine,
+            "path_chars": model.path_chars,
+            "use_scheme": model.use_scheme,
             "trained_with_bare_hosts": True,
-            "host_parts": getattr(model, "host_parts", False),
-            "stacked_trees": getattr(model, "booster", None) is not None,
+            "stacked_trees": model.booster is not None,
+            "trees": model.trees if model.booster is not None else 0,
         },
         "metrics": metrics,
         "libraries": libs,

@@ -1,0 +1,518 @@
+"""Columnar URL parsing and per-host facts for a whole batch.
+
+``parse_url``/``host_reasons`` in :mod:`rules` stay the single definition of what a URL means and
+which rule fires. This module gets the same answers for a batch without a Python object per URL:
+
+* URLs of the ordinary shape (ASCII, no user info, brackets, odd port or stray ``?``/``#``) are
+  split by one RE2 pass over the column; the rest go through ``rules._split`` one by one.
+* Public suffix, registrable domain and the prefilters below run once per *distinct* host, on
+  polynomial hashes of byte ranges (numpy), so no host becomes a Python object on the fast path.
+* ``host_reasons`` (Python, exact) runs only on hosts that a vectorised prefilter marks as
+  possibly firing a rule; the prefilter is a superset of the rules, so the reasons are the same.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from fanzha.detect.urls import rules
+from fanzha.detect.urls.rules import Reason, lists
+
+_FAST = (
+    r"^(?:(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,8})://)?"
+    r"(?P<host>[A-Za-z0-9_][A-Za-z0-9_.\-]*)(?::(?P<port>[0-9]{1,5}))?"
+    r"(?P<tail>[/?#][!-~]*)?$"
+)
+# tails that rules._split rewrites (an empty query or fragment is dropped)
+_TAIL_REWRITE = r"^[^?#]*\?(?:#|$)|^[^#]*#$"
+_SIMPLE_HOST = r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$"
+_IP_LIKE = r"^\d{1,3}(?:\.\d{1,3}){3}$|^(?:0x[0-9a-f]+|\d{8,10})$"
+
+_P = np.uint64(0x100000001B3)
+_U64 = np.uint64
+
+
+@dataclass
+class Hosts:
+    """Facts per distinct host of a batch (index = host id)."""
+
+    key: list[str]  # host as split from the URL (Unicode for IDN)
+    host: list[str]  # Unicode host (ParsedURL.host)
+    ascii: pa.Array  # ASCII host
+    registrable: pa.Array
+    suffix: pa.Array
+    reg_list: list[str]
+    suf_list: list[str]
+    is_ip: np.ndarray
+    punycode: np.ndarray
+    official: np.ndarray
+    reasons: list[tuple[Reason, ...]]  # () for most hosts
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+
+@dataclass
+class Urls:
+    """One batch of URLs as columns; ``host_id`` indexes :class:`Hosts`."""
+
+    raw: list[str]
+    scheme: pa.Array
+    path: pa.Array
+    userinfo: np.ndarray
+    port: np.ndarray  # -1: none
+    host_id: np.ndarray
+    hosts: Hosts
+
+    def __len__(self) -> int:
+        return len(self.raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# polynomial hashes of byte ranges
+
+
+_POW: list[np.ndarray] = []
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**i and P**-i (mod 2**64) for i < n (at least), computed once and grown on demand."""
+    if not _POW or len(_POW[0]) < n:
+        m = max(n, 1 << 16, 2 * len(_POW[0]) if _POW else 0)
+        inv = _U64(pow(int(_P), -1, 1 << 64))
+        with np.errstate(over="ignore"):
+            fw = np.cumprod(np.full(m, _P, dtype=np.uint64))
+            bw = np.cumprod(np.full(m, inv, dtype=np.uint64))
+        _POW[:] = [
+            np.concatenate([[_U64(1)], fw[:-1]]),
+            np.concatenate([[_U64(1)], bw[:-1]]),
+        ]
+    return _POW[0], _POW[1]
+
+
+class _RangeHash:
+    """hash(data[s:e]) = sum(c_i * P**(e-1-i)) for any byte range, O(1) each after one pass."""
+
+    def __init__(self, data: np.ndarray):
+        n = len(data) + 1
+        self.fw, bw = _powers(n)
+        with np.errstate(over="ignore"):
+            c = (data.astype(np.uint64) + _U64(1)) * bw[: len(data)]
+            self.cs = np.concatenate([[_U64(0)], np.cumsum(c, dtype=np.uint64)])
+
+    def __call__(self, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+        with np.errstate(over="ignore"):
+            h = self.fw[np.maximum(e - 1, 0)] * (self.cs[e] - self.cs[s])
+        return np.where(e > s, h, _U64(0))
+
+    def concat(self, h1: np.ndarray, h2: np.ndarray, len2: np.ndarray) -> np.ndarray:
+        """hash(a + b) from hash(a), hash(b) and len(b)."""
+        with np.errstate(over="ignore"):
+            return h1 * self.fw[len2] + h2
+
+
+def hash_strings(values: list[str]) -> np.ndarray:
+    arr = pa.array(values, pa.string())
+    data, off = _bytes(arr)
+    rh = _RangeHash(data)
+    return rh(off[:-1], off[1:])
+
+
+def _bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    from fanzha.detect.urls.hashing import column_bytes
+
+    return column_bytes(arr)
+
+
+def _member(h: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """h in table (table sorted, unique)."""
+    if not len(table) or not len(h):
+        return np.zeros(len(h), bool)
+    i = np.searchsorted(table, h)
+    i[i == len(table)] = 0
+    return table[i] == h
+
+
+def _take_ranges(data: np.ndarray, s: np.ndarray, e: np.ndarray) -> pa.Array:
+    """String array of data[s_i:e_i] (byte ranges on character boundaries)."""
+    lens = np.maximum(e - s, 0)
+    off = np.zeros(len(s) + 1, np.int64)
+    np.cumsum(lens, out=off[1:])
+    idx = np.repeat(s - off[:-1], lens) + np.arange(off[-1], dtype=np.int64)
+    buf = data[idx].tobytes()
+    return pa.StringArray.from_buffers(
+        len(s), pa.py_buffer(off.astype(np.int32).tobytes()), pa.py_buffer(buf)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# lists as hash tables
+
+
+@dataclass
+class _Tables:
+    psl_exact: np.ndarray
+    psl_wild: np.ndarray
+    psl_exc: np.ndarray
+    psl_depth: int
+    official: np.ndarray
+    shorteners: np.ndarray
+    free: np.ndarray
+    risky: np.ndarray
+    edit_targets: np.ndarray  # tokens (len >= 5) and their one-deletion neighbours
+    deletes: np.ndarray
+    edit_width: int
+    fuzzy_tokens: str  # RE2: a brand token, or a homoglyph spelling of it, as a label/dash part
+    inside_tokens: str
+    pinyin: str
+    english: str
+    path_prefilter: str
+
+
+def _table(xs) -> np.ndarray:
+    return np.unique(hash_strings(sorted(set(xs)))) if xs else np.zeros(0, np.uint64)
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    L = lists()
+    psl = rules._psl()
+    rules_ = psl._publicsuffix
+    exc = [r[1:] for r in rules_ if r.startswith("!")]
+    wild = [r[2:] for r in rules_ if r.startswith("*.")]
+    exact = [r for r in rules_ if not r.startswith(("!", "*."))]
+    tok5 = [t for t in L.by_token if len(t) >= 5]
+    toks = sorted(L.by_token, key=len, reverse=True)
+    return _Tables(
+        psl_exact=_table(exact),
+        psl_wild=_table(wild),
+        psl_exc=_table(exc),
+        psl_depth=psl._maxlabel + 1,
+        official=_table(L.official),
+        shorteners=_table(L.shorteners),
+        free=_table(L.free_hosting),
+        risky=_table(L.risky_tlds),
+        edit_targets=_table(tok5 + list(L.deletes)),
+        deletes=_table(list(L.deletes)),
+        edit_width=max(len(t) for t in L.by_token) + 1,
+        fuzzy_tokens=r"(?:^|[._-])(?:" + "|".join(map(_fuzzy, toks)) + r")(?:[._-]|$)",
+        inside_tokens=L.token_re.pattern,
+        pinyin=L.pinyin_re.pattern,
+        english=L.english_re.pattern,
+        path_prefilter=rules._path_prefilter(),
+    )
+
+
+# every spelling that rules._fold (either variant) maps onto a letter
+_SOURCES = {
+    "o": "[o0]",
+    "l": "[l1|]",
+    "i": "[i1]",
+    "e": "[e3]",
+    "s": "[s5]",
+    "a": "[a4]",
+    "t": "[t7]",
+    "b": "[b8]",
+    "g": "[g9]",
+    "m": "(?:m|rn|nn)",
+    "w": "(?:w|vv)",
+    "d": "(?:d|c[l1|])",
+}
+
+
+def _fuzzy(token: str) -> str:
+    """RE2 for the ASCII spellings whose homoglyph fold is ``token`` (a superset)."""
+    return "".join(_SOURCES.get(c, re.escape(c)) for c in token)
+
+
+# ---------------------------------------------------------------------------------------------
+# hosts
+
+
+@dataclass
+class _Simple:
+    """Public suffix and labels of ASCII domain names, as byte ranges of one buffer."""
+
+    data: np.ndarray
+    rh: _RangeHash
+    start: np.ndarray
+    end: np.ndarray
+    reg_start: np.ndarray
+    suf_start: np.ndarray
+    tld_start: np.ndarray
+    label_s: np.ndarray
+    label_e: np.ndarray
+    owner: np.ndarray  # host of each label
+
+    def hashes(self, s: np.ndarray) -> np.ndarray:
+        return self.rh(s, self.end)
+
+
+def _simple_facts(hosts: pa.Array) -> _Simple:
+    T = tables()
+    data, off = _bytes(hosts)
+    n = len(hosts)
+    rh = _RangeHash(data)
+    dots = np.flatnonzero(data == ord("."))
+    host_of_dot = np.searchsorted(off, dots, side="right") - 1
+    ndots = np.bincount(host_of_dot, minlength=n)
+    first_dot = np.zeros(n + 1, np.int64)
+    np.cumsum(ndots, out=first_dot[1:])
+    ll = ndots + 1
+    start, end = off[:-1], off[1:]
+    nd = max(len(dots) - 1, 0)
+
+    def start_of(k_labels: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        k = ndots[rows] - k_labels  # index of the dot before the last k labels, -1: whole host
+        d = dots[np.clip(first_dot[:-1][rows] + k, 0, nd)] + 1 if len(dots) else start[rows]
+        return np.where(k >= 0, d, start[rows])
+
+    count = np.ones(n, np.int64)  # labels in the public suffix
+    decided = ll == 1
+    for depth in range(T.psl_depth, 0, -1):
+        rows = np.flatnonzero(~decided & (ll >= depth))
+        if not len(rows):
+            continue
+        h = rh(start_of(np.full(len(rows), depth), rows), end[rows])
+        exc, wild = _member(h, T.psl_exc), _member(h, T.psl_wild)
+        exact = _member(h, T.psl_exact)
+        res = np.where(
+            exc, depth - 1, np.where(wild, np.where(ll[rows] > depth, depth + 1, depth), depth)
+        )
+        hit = exc | wild | exact
+        count[rows[hit]] = res[hit]
+        decided[rows[hit]] = True
+    suf_start = np.where(count > 0, start_of(np.minimum(count, ll)), end)
+    reg_start = np.where(ll > count, start_of(np.minimum(count + 1, ll)), start)
+    first_end = np.where(ndots > 0, dots[np.minimum(first_dot[:-1], nd)], end) if len(dots) else end
+    nxt = np.empty(len(dots), np.int64)
+    if len(dots):
+        nxt[:-1] = dots[1:]
+        last = np.zeros(len(dots), bool)
+        last[first_dot[1:][ndots > 0] - 1] = True
+        nxt[last] = end[host_of_dot[last]]
+    return _Simple(
+        data=data,
+        rh=rh,
+        start=start,
+        end=end,
+        reg_start=reg_start,
+        suf_start=suf_start,
+        tld_start=start_of(np.ones(n, np.int64)),
+        label_s=np.concatenate([start, dots + 1]),
+        label_e=np.concatenate([first_end, nxt]),
+        owner=np.concatenate([np.arange(n, dtype=np.int64), host_of_dot]),
+    )
+
+
+def _edit_hits(S: _Simple, s: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """Labels one deletion away from a brand token (or from its deletion neighbourhood)."""
+    T = tables()
+    lens = e - s
+    sel = np.flatnonzero((lens >= 5) & (lens <= T.edit_width))
+    hit = np.zeros(len(s), bool)
+    if not len(sel):
+        return hit
+    s, e = s[sel], e[sel]
+    rh = S.rh
+    h_sel = _member(rh(s, e), T.deletes)
+    for j in range(T.edit_width):
+        r = np.flatnonzero((e - s > j) & ~h_sel)
+        if not len(r):
+            break
+        cut = s[r] + j
+        h = rh.concat(rh(s[r], cut), rh(cut + 1, e[r]), e[r] - cut - 1)
+        h_sel[r] |= _member(h, T.edit_targets)
+    hit[sel] = h_sel
+    return hit
+
+
+def _any_match(arr: pa.Array, pattern: str) -> np.ndarray:
+    return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
+
+
+def _isin(arr: pa.Array, table: np.ndarray) -> np.ndarray:
+    data, off = _bytes(arr)
+    return _member(_RangeHash(data)(off[:-1], off[1:]), table)
+
+
+def host_table(keys: pa.Array) -> Hosts:
+    """Facts and rule reasons for distinct host keys (as returned by ``rules._split``)."""
+    T = tables()
+    n = len(keys)
+    key_list = keys.to_pylist()
+    simple = _any_match(keys, _SIMPLE_HOST) & ~_any_match(keys, r"xn--|" + _IP_LIKE)
+    sidx = np.flatnonzero(simple)
+    oidx = np.flatnonzero(~simple)
+    reg = np.empty(n, object)
+    suf = np.empty(n, object)
+    uni = list(key_list)
+    is_ip = np.zeros(n, bool)
+    puny = np.zeros(n, bool)
+    flag = np.zeros(n, bool)
+    official = np.zeros(n, bool)
+    if len(sidx):
+        sk = keys.take(pa.array(sidx)) if len(oidx) else keys
+        S = _simple_facts(sk)
+        reg_h, suf_h, tld_h = S.hashes(S.reg_start), S.hashes(S.suf_start), S.hashes(S.tld_start)
+        host_h = S.hashes(S.start)
+        suf_arr = _take_ranges(S.data, S.suf_start, S.end)
+        off_s = _member(reg_h, T.official) | pc.ends_with(suf_arr, "gov.cn").to_numpy(
+            zero_copy_only=False
+        )
+        f = (
+            _member(reg_h, T.shorteners)
+            | _member(host_h, T.shorteners)
+            | _member(reg_h, T.free)
+            | _member(suf_h, T.free)
+            | _member(tld_h, T.risky)
+            | _member(suf_h, T.risky)
+            | _any_match(pc.replace_substring(sk, "-", ""), T.pinyin)
+            | _any_match(sk, T.english)
+            | (pc.count_substring(sk, ".").to_numpy(zero_copy_only=False) >= 4)
+            | (pc.count_substring(sk, "-").to_numpy(zero_copy_only=False) >= 3)
+            | _any_match(sk, r"[^._-]{12,}|\d[^._-]*\d[^._-]*\d[^._-]*\d")
+        )
+        # brand tokens: per label, so that host_reasons can skip the labels that cannot match
+        labels = _take_ranges(S.data, S.label_s, S.label_e)
+        lab_hit = _any_match(labels, T.fuzzy_tokens) | _edit_hits(S, S.label_s, S.label_e)
+        if T.inside_tokens:
+            lab_hit |= _any_match(labels, T.inside_tokens)
+        f[S.owner[lab_hit]] = True
+        flag[sidx] = f & ~off_s
+        official[sidx] = off_s
+        reg[sidx] = _take_ranges(S.data, S.reg_start, S.end).to_numpy(zero_copy_only=False)
+        suf[sidx] = suf_arr.to_numpy(zero_copy_only=False)
+        clean = ~lab_hit & flag[sidx][S.owner]
+        if clean.any():
+            rules.known_clean_labels(labels.filter(pa.array(clean)).to_pylist())
+    asc = list(key_list)
+    L = lists()
+    for i in oidx.tolist():
+        a, u, p, ip, r, s = rules.host_facts(key_list[i])
+        asc[i], uni[i], puny[i], is_ip[i], reg[i], suf[i] = a, u, p, ip, r, s
+        official[i] = (r in L.official or s.endswith("gov.cn")) and not ip and bool(a)
+        flag[i] = True
+    reasons: list[tuple[Reason, ...]] = [()] * n
+    for i in np.flatnonzero(flag).tolist():
+        reasons[i] = rules.host_reasons(
+            uni[i], asc[i], reg[i], suf[i], bool(is_ip[i]), bool(puny[i])
+        )
+    reg_list, suf_list = reg.tolist(), suf.tolist()
+    return Hosts(
+        key=key_list,
+        host=uni,
+        ascii=keys if not len(oidx) else pa.array(asc, pa.string()),
+        registrable=pa.array(reg_list, pa.string()),
+        suffix=pa.array(suf_list, pa.string()),
+        reg_list=reg_list,
+        suf_list=suf_list,
+        is_ip=is_ip,
+        punycode=puny,
+        official=official,
+        reasons=reasons,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# URLs
+
+
+def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray, np.ndarray]:
+    """(scheme, host key, path, userinfo, port) per URL, as ``rules._split`` reads them."""
+    n = len(raw)
+    arr = pa.array(raw, pa.string())
+    m = pc.extract_regex(arr, _FAST)
+    valid = m.is_valid().to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
+    scheme = m.field("scheme")
+    host = pc.utf8_rtrim(pc.utf8_lower(m.field("host")), characters=".")
+    port_s = m.field("port")
+    tail = m.field("tail")
+    sep = pc.find_substring(arr, "://").to_numpy(zero_copy_only=False)
+    no_scheme = pc.equal(scheme, "").fill_null(True).to_numpy(zero_copy_only=False)
+    bad = (
+        ~valid
+        | ((sep >= 0) & (sep <= 9) & no_scheme)
+        | _any_match(arr, "[\"'<>]$")
+        | pc.match_substring_regex(tail, _TAIL_REWRITE).fill_null(False).to_numpy(
+            zero_copy_only=False
+        )
+        | pc.match_substring_regex(host, r"^$|\.\.|^\.").fill_null(True).to_numpy(
+            zero_copy_only=False
+        )
+    )
+    port = np.full(n, -1, np.int64)
+    has_port = pc.not_equal(port_s, "").fill_null(False).to_numpy(zero_copy_only=False)
+    if has_port.any():
+        pi = np.flatnonzero(has_port)
+        vals = pc.cast(port_s.take(pa.array(pi)), pa.int64()).to_numpy(zero_copy_only=False)
+        port[pi] = vals
+        bad[pi[vals > 65535]] = True
+    scheme = pc.if_else(no_scheme, "http", pc.utf8_lower(scheme))
+    userinfo = np.zeros(n, bool)
+    bi = np.flatnonzero(bad)
+    if len(bi):
+        sch, hs, ps = scheme.to_pylist(), host.to_pylist(), tail.to_pylist()
+        for i in bi.tolist():
+            parts = rules._split(raw[i])
+            if parts is None:
+                parts = ("http", "", "", False, None)
+            sch[i], hs[i], ps[i], userinfo[i] = parts[0], parts[1], parts[2], parts[3]
+            port[i] = -1 if parts[4] is None else parts[4]
+        scheme, host, tail = (pa.array(x, pa.string()) for x in (sch, hs, ps))
+    return scheme, host, tail.fill_null(""), userinfo, port
+
+
+def parse_batch(raw: list[str]) -> Urls:
+    raw = [u if isinstance(u, str) else "" for u in raw]
+    scheme, host, path, userinfo, port = split_urls(raw)
+    enc = pc.dictionary_encode(host) if len(raw) else pa.DictionaryArray.from_arrays(
+        pa.array([], pa.int32()), pa.array([], pa.string())
+    )
+    host_id = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    hosts = host_table(enc.dictionary)
+    return Urls(raw, scheme, path, userinfo, port, host_id, hosts)
+
+
+def path_reasons(u: Urls) -> list[list[Reason] | None]:
+    """``rules.path_reasons`` per URL (None where none can fire), via one RE2 prefilter."""
+    T = tables()
+    n = len(u)
+    out: list[list[Reason] | None] = [None] * n
+    if not n:
+        return out
+    off = u.hosts.official[u.host_id]
+    low = pc.utf8_lower(u.path)
+    cand = _any_match(low, T.path_prefilter) & ~off
+    cand |= u.userinfo | (u.port >= 0)
+    idx = np.flatnonzero(cand)
+    if not len(idx):
+        return out
+    paths = u.path.take(pa.array(idx)).to_pylist()
+    H = u.hosts
+    for i, path in zip(idx.tolist(), paths, strict=True):
+        h = int(u.host_id[i])
+        p = rules.ParsedURL(
+            raw=u.raw[i],
+            scheme="",
+            host=H.host[h],
+            ascii_host="",
+            registrable=H.reg_list[h],
+            suffix=H.suf_list[h],
+            path=path,
+            is_ip=bool(H.is_ip[h]),
+            has_userinfo=bool(u.userinfo[i]),
+            port=None if u.port[i] < 0 else int(u.port[i]),
+            punycode=bool(H.punycode[h]),
+            bare=path.strip("/") == "",
+        )
+        r = rules.path_reasons(p)
+        if r:
+            out[i] = r
+    return out

@@ -1,0 +1,91 @@
+"""Hashed character n-grams of a whole pyarrow string column in a few numpy passes.
+
+No fitted vocabulary: an n-gram's column is a hash of its bytes (and of its block's salt), so
+training and scoring agree without storing a vocabulary, and a batch costs a few numpy passes
+over its bytes instead of one Python object per n-gram. Kept here (not shared with the text
+detector) so that a change there cannot silently move the columns of a shipped URL model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+
+_P = np.uint64(0x100000001B3)  # FNV prime
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+
+
+def _finalize(h: np.ndarray, salt: int) -> np.ndarray:
+    """splitmix64 finaliser so that nearby n-grams land in unrelated buckets."""
+    z = h ^ np.uint64(salt)
+    z = (z ^ (z >> np.uint64(30))) * _MIX1
+    z = (z ^ (z >> np.uint64(27))) * _MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def column_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes of all values, offsets) of a string array without a Python object per value."""
+    arr = pa.array(arr, pa.string()) if not isinstance(arr, pa.Array) else arr
+    if arr.type != pa.string():
+        arr = arr.cast(pa.string())
+    if arr.null_count:
+        arr = arr.fill_null("")
+    _, off_buf, data_buf = arr.buffers()
+    n = len(arr)
+    offsets = np.frombuffer(off_buf, dtype=np.int32, count=n + 1, offset=arr.offset * 4)
+    offsets = offsets.astype(np.int64)
+    if data_buf is None or offsets[-1] == offsets[0]:
+        return np.zeros(0, np.uint8), offsets - offsets[0]
+    data = np.frombuffer(data_buf, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data, offsets - offsets[0]
+
+
+def ngram_columns(
+    arr: pa.Array, ngram_range: tuple[int, int], n_features: int, salt: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every byte n-gram of every value, n in ``ngram_range``."""
+    if n_features & (n_features - 1):
+        raise ValueError("n_features must be a power of two")
+    data, offsets = column_bytes(arr)
+    lens = np.diff(offsets)
+    total = len(data)
+    empty = np.zeros(0, np.int64)
+    if total == 0:
+        return empty, empty
+    codes = data.astype(np.uint64)
+    row_of = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+    remaining = offsets[1:][row_of] - np.arange(total, dtype=np.int64)
+    nmin, nmax = ngram_range
+    mask = np.uint64(n_features - 1)
+    rows, cols = [], []
+    with np.errstate(over="ignore"):
+        h = np.zeros(total, dtype=np.uint64)
+        for n in range(1, nmax + 1):
+            m = total - n + 1
+            if m <= 0:
+                break
+            h = h[:m] * _P + codes[n - 1 : n - 1 + m]
+            if n < nmin:
+                continue
+            idx = np.flatnonzero(remaining[:m] >= n)
+            cols.append((_finalize(h[idx], salt * 64 + n) & mask).astype(np.int64))
+            rows.append(row_of[idx])
+    if not rows:
+        return empty, empty
+    return np.concatenate(rows), np.concatenate(cols)
+
+
+def row_norms(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """1/sqrt(number of n-grams) per row (1 for rows without any)."""
+    cnt = np.bincount(rows, minlength=n_rows).astype(np.float64)
+    cnt[cnt == 0] = 1.0
+    return 1.0 / np.sqrt(cnt)
+
+
+def count_bytes(arr: pa.Array, lo: int, hi: int) -> np.ndarray:
+    """Per value, the number of bytes in [lo, hi] (e.g. ASCII digits)."""
+    data, offsets = column_bytes(arr)
+    cs = np.zeros(len(data) + 1, np.int64)
+    np.cumsum((data >= lo) & (data <= hi), out=cs[1:])
+    return cs[offsets[1:]] - cs[offsets[:-1]]
