@@ -34,6 +34,7 @@ def main() -> None:
     ap.add_argument("--from-snapshot", help="restore this snapshot (then pick --stages)")
     ap.add_argument("--stages", help="comma-separated stage function names (default: all left)")
     ap.add_argument("--scorecard", action="store_true", help="print the scorecard's figures")
+    ap.add_argument("--profile", type=int, default=0, help="print the top N functions per stage")
     args = ap.parse_args()
 
     data = Path(args.data)
@@ -62,7 +63,15 @@ def main() -> None:
     rows = []
     for stage in stages:
         w, c = time.perf_counter(), cpu_s()
-        stage(ctx)
+        if args.profile:
+            import cProfile
+            import pstats
+
+            prof = cProfile.Profile()
+            prof.runcall(stage, ctx)
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
+        else:
+            stage(ctx)
         row = {
             "stage": stage.__name__,
             "wall_s": round(time.perf_counter() - w, 1),
@@ -76,18 +85,40 @@ def main() -> None:
             if snap.exists():
                 shutil.rmtree(snap)
             shutil.copytree(data, snap)
-    print(json.dumps({"total_wall_s": round(sum(r["wall_s"] for r in rows), 1),
-                      "total_cpu_s": round(sum(r["cpu_s"] for r in rows), 1)}))
+    print(
+        json.dumps(
+            {
+                "total_wall_s": round(sum(r["wall_s"] for r in rows), 1),
+                "total_cpu_s": round(sum(r["cpu_s"] for r in rows), 1),
+            }
+        )
+    )
     if args.scorecard:
         if "detect" not in ctx.results:  # restored from a snapshot taken after detection
             ctx.results["detect"] = {}
         card = scorecard(ctx, ctx.results)
         w = card["warnings"]
-        print(json.dumps({k: w[k] for k in (
-            "share_warned_before_first_payment", "median_lead_time_min", "people_warned",
-            "false_alarm_share", "hard_negative_warned_share")} | {
-            "ari": card["cases"].get("ari"), "detect": card["detect"],
-            "warn": ctx.results.get("warn")}, ensure_ascii=False, default=str))
+        print(
+            json.dumps(
+                {
+                    k: w[k]
+                    for k in (
+                        "share_warned_before_first_payment",
+                        "median_lead_time_min",
+                        "people_warned",
+                        "false_alarm_share",
+                        "hard_negative_warned_share",
+                    )
+                }
+                | {
+                    "ari": card["cases"].get("ari"),
+                    "detect": card["detect"],
+                    "warn": ctx.results.get("warn"),
+                },
+                ensure_ascii=False,
+                default=str,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Ingest throughput: CSV → validated Parquet, in records per second per core, beside a bare
 DuckDB ``COPY (SELECT * FROM read_csv(...)) TO '...parquet'`` of the same file in the same run.
 
-    .venv/bin/python bench/ingest.py [--rows 5000000] [--threads 1] [--keep]
+    .venv/bin/python bench/ingest.py [--rows 5000000] [--threads 1] [--keep] [--csv FILE]
 
 The CSV (call records, as an operator would send them: naive local times, a few messy values)
 is generated with numpy/pyarrow. Both sides run with the same thread count; per-core figures
-divide by it. Our side includes everything ``fanzha ingest`` does: decoding, vectorised
+divide by it; CPU time is user + system time of the process (all threads), so page faults count
+too, and the load average is printed beside every figure. Our side includes everything ``fanzha ingest`` does: decoding, vectorised
 validation, identifier normalisation, de-duplication against the lake, partitioned Parquet
 writes, dead letters and the audit record.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -60,11 +62,21 @@ def make_csv(path: Path, rows: int, seed: int = 3) -> None:
             writer.close()
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _load() -> str:
+    a, b, c = os.getloadavg()
+    return f"load {a:.2f} {b:.2f} {c:.2f}"
+
+
 def bare_copy(csv: Path, out: Path, threads: int) -> tuple[float, float]:
     con = duckdb.connect(config={"threads": threads})
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0 = time.perf_counter(), _cpu()
     con.execute(f"COPY (SELECT * FROM read_csv('{csv}')) TO '{out}' (FORMAT parquet)")
-    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    elapsed, cpu = time.perf_counter() - t0, _cpu() - c0
     con.close()
     return elapsed, cpu
 
@@ -84,9 +96,9 @@ def ours(csv: Path, data_dir: Path, threads: int) -> tuple[float, float, dict]:
     get_settings().ensure_dirs()
     upgrade()
     pa.set_cpu_count(threads)
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0 = time.perf_counter(), _cpu()
     report = ingest_files("call", [csv], org="telecom-a", threads=threads)
-    return time.perf_counter() - t0, time.process_time() - c0, report.as_dict()
+    return time.perf_counter() - t0, _cpu() - c0, report.as_dict()
 
 
 def main() -> None:
@@ -94,19 +106,25 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=5_000_000)
     ap.add_argument("--threads", type=int, default=1, help="threads for both sides")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    ap.add_argument("--csv", type=Path, help="reuse a CSV made by an earlier --keep run")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fanzha-bench-ingest-"))
     try:
         csv = work / "calls.csv"
-        t0 = time.perf_counter()
-        make_csv(csv, args.rows)
-        print(
-            f"generated {args.rows:,} call records ({csv.stat().st_size / 1e6:.0f} MB) "
-            f"in {time.perf_counter() - t0:.1f}s"
-        )
+        if args.csv:
+            csv = args.csv
+            with open(csv, "rb") as fh:
+                n = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1
+        else:
+            n = args.rows
+            t0 = time.perf_counter()
+            make_csv(csv, n)
+            print(f"generated in {time.perf_counter() - t0:.1f}s")
+        print(f"{n:,} call records ({csv.stat().st_size / 1e6:.0f} MB); {_load()}")
         bare, bare_cpu = bare_copy(csv, work / "bare.parquet", args.threads)
+        bare_load = _load()
         mine, mine_cpu, report = ours(csv, work / "var", args.threads)
-        n = args.rows
+        mine_load = _load()
         # Per core: records per CPU-second of the process (all threads), robust to a busy host;
         # wall-clock rates are printed beside it.
         per_core_bare = n / bare_cpu
@@ -114,11 +132,11 @@ def main() -> None:
         print(f"threads: {args.threads}  (os.cpu_count={os.cpu_count()})")
         print(
             f"bare DuckDB COPY read_csv→parquet: wall {bare:7.2f}s cpu {bare_cpu:7.2f}s "
-            f"{per_core_bare:12,.0f} rec/s/core  ({n / bare:,.0f} rec/s wall)"
+            f"{per_core_bare:12,.0f} rec/s/core  ({n / bare:,.0f} rec/s wall)  {bare_load}"
         )
         print(
             f"fanzha ingest (validated):         wall {mine:7.2f}s cpu {mine_cpu:7.2f}s "
-            f"{per_core_mine:12,.0f} rec/s/core  ({n / mine:,.0f} rec/s wall)"
+            f"{per_core_mine:12,.0f} rec/s/core  ({n / mine:,.0f} rec/s wall)  {mine_load}"
         )
         print(
             f"ratio fanzha/bare: {per_core_mine / per_core_bare:.2f}  (target ≥ 0.5; "

@@ -71,7 +71,9 @@ def main() -> None:
     if not (df["node"].to_numpy() == np.arange(len(df))).all():
         raise SystemExit("features_trainval.csv: rows are expected in node order")
     train, hold = df.iloc[:N_TRAIN].reset_index(drop=True), df.iloc[N_TRAIN:].reset_index(drop=True)
-    print(f"train part {len(train)} rows ({train.label.mean():.3f} fraud), held-out {len(hold)} rows")
+    print(
+        f"train part {len(train)} rows ({train.label.mean():.3f} fraud), held-out {len(hold)} rows"
+    )
     for variant in args.variants.split(","):
         if args.cv:
             t0, l0 = time.process_time(), os.getloadavg()[0]
@@ -93,7 +95,9 @@ def main() -> None:
         if args.holdout:
             t0, l0 = time.process_time(), os.getloadavg()[0]
             out = run(train, hold, A, variant, args.seed)
-            m = metrics(hold["label"].to_numpy(), out["score"].to_numpy(), out["is_fraud"].to_numpy())
+            m = metrics(
+                hold["label"].to_numpy(), out["score"].to_numpy(), out["is_fraud"].to_numpy()
+            )
             print(
                 f"HOLD {variant:15s} {fmt(m)} cpu_s={time.process_time() - t0:.0f} "
                 f"load={l0:.2f}/{os.getloadavg()[0]:.2f}",

@@ -115,6 +115,18 @@ def test_numbers_train_and_score_with_graph(files) -> None:
     assert f1 > 0.8
     flagged = res[res.is_fraud == 1]
     assert flagged["reasons"].str.contains("号码|联系人|通话|终端").all()
+    # the model dir carries the training labels; a label column in the scoring table is ignored
+    assert (model / "stage1.txt").exists()
+    with np.load(model / "graph.npz") as z:
+        assert len(z["train_y"]) == 240 and len(z["train_ids"]) == 240
+    leaky = pd.read_parquet(te).assign(label=1 - y_te)
+    lp = tmp / "leaky.csv"
+    leaky.to_csv(lp, index=False)
+    out2 = tmp / "scores2.csv"
+    args = ["numbers", "score", "--table", str(lp), "--id-col", "node", "--model", str(model)]
+    r = runner.invoke(app, [*args, "--graph", str(g), "--out", str(out2)])
+    assert r.exit_code == 0, r.output
+    assert np.allclose(pd.read_csv(out2)["score"], res["score"])
 
 
 def test_numbers_without_graph_and_bad_ids(files) -> None:

@@ -8,16 +8,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet
 import pytest
 
 from fanzha.detect.features.incremental import NumberFeatureState
-from fanzha.detect.features.number_arrow import number_features_arrow, number_features_parquet
+from fanzha.detect.features.number_arrow import (
+    number_features_arrow,
+    number_features_parquet,
+    read_calls,
+    windowed_number_features_arrow,
+)
 from fanzha.detect.features.number_sql import (
     FEATURE_COLUMNS,
     number_features,
     windowed_number_features,
 )
 from fanzha.domain.events import arrow_schema
+from fanzha.engines.duck import parquet_source
 from fanzha.store.lake import EventLake
 
 T0 = datetime(2026, 5, 1, tzinfo=UTC)
@@ -95,6 +102,20 @@ def test_windows_are_nested(lake) -> None:
     assert w.out_calls_7d.sum() == 3000 + 400 + 5 + 1
 
 
+def test_arrow_windows_equal_sql_windows(lake) -> None:
+    lk, _ = lake
+    as_of = T0 + timedelta(days=5, hours=3)
+    sql = windowed_number_features(lk.relation_sql("call"), as_of).to_pandas()
+    table = read_calls(lk.files("call"), as_of - timedelta(days=7), as_of)
+    arrow = windowed_number_features_arrow(table, as_of).to_pandas()
+    assert list(arrow.columns) == list(sql.columns)
+    assert list(arrow["number"]) == list(sql["number"])
+    assert arrow["out_calls_1h"].isna().any()  # numbers silent in the last hour
+    for col in sql.columns[1:]:
+        x, y = arrow[col].to_numpy(float), sql[col].to_numpy(float)
+        assert np.allclose(x, y, rtol=1e-6, atol=1e-6, equal_nan=True), col
+
+
 def test_incremental_equals_batch(lake) -> None:
     lk, table = lake
     batch = number_features(lk.relation_sql("call")).to_pandas().set_index("number")
@@ -167,3 +188,32 @@ def test_arrow_equals_sql_on_edge_cases(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="callee"):
         i = table.schema.get_field_index("callee")
         number_features_arrow(table.set_column(i, "callee", pa.nulls(len(table), pa.string())))
+
+
+def test_arrow_wide_time_range_falls_back_to_lexsort(tmp_path: Path) -> None:
+    """5 000 numbers over 56 years do not pack (caller, µs) into 63 bits: the lexsort path."""
+    rng = np.random.default_rng(5)
+    n = 12_000
+    caller = rng.integers(0, 5000, n)
+    us = np.sort(rng.integers(0, 1_780_000_000_000_000, n))
+    us[: n // 2] = rng.integers(0, 1_780_000_000_000_000, n // 2)  # half out of order
+    df = pd.DataFrame(
+        {
+            "event_id": [f"w{i}" for i in range(n)],
+            "source_org": "op",
+            "event_time": pd.to_datetime(us, unit="us", utc=True),
+            "caller": [f"1{c:010d}" for c in caller],
+            "callee": [f"1{c:010d}" for c in (caller + rng.integers(1, 9, n)) % 5000],
+            "duration_s": rng.integers(0, 300, n),
+            "direction": "outgoing",
+            "caller_card_type": "personal",
+            "cell": [f"cell-{c % 17}" for c in caller],
+            "city": None,
+            "imei": [f"imei-{c // 3}" for c in caller],
+        }
+    )
+    table = pa.Table.from_pandas(df, preserve_index=False).cast(arrow_schema("call"))
+    path = tmp_path / "wide.parquet"
+    pa.parquet.write_table(table, path)
+    sql = number_features(parquet_source(path)).to_pandas()
+    assert_same_features(number_features_parquet(path).to_pandas(), sql)

@@ -11,6 +11,7 @@ import scipy.sparse as sp
 from fanzha.detect.features.tabular import TableEncoder
 from fanzha.detect.numbers import graph as g
 from fanzha.detect.numbers.model import best_f1_threshold, phrase
+from fanzha.detect.numbers.names import feature_label
 from fanzha.detect.tabular_io import read_table
 
 
@@ -50,6 +51,42 @@ def test_structure_and_neighbour_aggregates() -> None:
     V, s = g.svd_basis(S, 2)
     emb = g.svd_embed(S, V, s)
     assert emb.shape == (6, 2) and np.isfinite(emb.to_numpy()).all()
+
+
+def test_direction_and_belief_features() -> None:
+    A = small_graph()
+    assert g.has_direction(A)  # 0→1 and 4→0: both triangles are used
+    upper = sp.triu(g.contact_graph(A)).tocsr()  # each edge stored once, as in the Sichuan file
+    assert not g.has_direction(upper)
+    S = g.contact_graph(upper)
+    assert (g.contact_graph(A) != S).nnz == 0
+    st = g.structure_features(upper, S, directed=False)
+    assert "g_out_degree" not in st.columns and list(st.g_degree) == [3, 2, 2, 2, 1, 0]
+    lab = g.label_features(upper, S, np.array([1.0, np.nan, 0, 0, 1, np.nan]), 0.3, False)
+    assert "g_fraud_in_share" not in lab.columns
+    # node 0's neighbours are 1, 2 and 4: scores 0.9 and 0.2, node 4 a known fraud (1.0)
+    belief = np.array([np.nan, 0.9, 0.2, 0.0, 1.0, 0.7])
+    b = g.belief_features(S, belief)
+    assert np.isclose(b.g_nb_risk_mean[0], (0.9 + 0.2 + 1.0) / 3)
+    assert b.g_nb_risk_max[0] == 1.0 and b.g_nb_risky[0] == 2
+    assert np.isclose(b.g_nb_risky_share[0], 2 / 3)
+    assert np.isclose(b.g_nb_risk_max[3], 0.9) and b.g_nb_risky[3] == 1  # neighbours 1, 2
+    assert np.isnan(b.g_nb_risk_mean[5]) and np.isnan(b.g_nb_risk_max[5])
+    # node 1's neighbours are 0 (unknown, skipped) and 3 (0.0); one hop further: 0's and 3's means
+    assert b.g_nb_risk_mean[1] == 0.0
+    assert np.isclose(b.g_2hop_risk_mean[1], (b.g_nb_risk_mean[0] + b.g_nb_risk_mean[3]) / 2)
+
+
+def test_every_graph_feature_has_a_chinese_name() -> None:
+    A = small_graph()
+    S = g.contact_graph(A)
+    known = np.array([1.0, np.nan, 0, 0, 1, np.nan])
+    cols = [
+        *g.structure_features(A, S).columns,
+        *g.label_features(A, S, known, 0.3).columns,
+        *g.belief_features(S, known).columns,
+    ]
+    assert all(feature_label(c) != c for c in cols), cols
 
 
 def test_best_f1_threshold() -> None:

@@ -139,26 +139,28 @@ def test_fast_split_reads_urls_as_urlsplit(url: str) -> None:
 
 
 def test_batch_features_equal_one_by_one() -> None:
-    """Per-host caching and the vectorised path rules give the same rows as URL-by-URL calls."""
-    from fanzha.detect.urls.model import featurize
+    """Per-host work and whole-column hashing give the same rows as URL-by-URL calls."""
+    from fanzha.detect.urls.model import design_matrix, featurize
 
     urls = [u for u, _ in generate(300, seed=9)] + [
         "http://example.com/jd.com/login",
         "http://example.com/a//b.apk",
         "http://user@evil.example.com:8080/",
+        "http://例子.测试/登录",
     ]
-    X, _, reasons = featurize(urls, host_parts=True)
-    for i in (0, 7, 150, len(urls) - 3, len(urls) - 2, len(urls) - 1):
-        Xi, _, ri = featurize([urls[i]], host_parts=True)
-        assert abs(X[i] - Xi).max() < 1e-6
-        assert [r.code for r in reasons[i]] == [r.code for r in ri[0]]
+    F = featurize(urls, words=True)
+    X = design_matrix(F)
+    for i in (0, 7, 150, len(urls) - 4, len(urls) - 3, len(urls) - 2, len(urls) - 1):
+        Fi = featurize([urls[i]], words=True)
+        assert abs(X[i] - design_matrix(Fi)[0]).max() < 1e-6
+        assert (F.path_reasons[i] or []) == (Fi.path_reasons[0] or [])
+        h, hi = F.urls.host_id[i], Fi.urls.host_id[0]
+        assert F.urls.hosts.reasons[h] == Fi.urls.hosts.reasons[hi]
 
 
 def test_stacked_model_scores_bare_hosts(tmp_path: Path) -> None:
     pairs = list(generate(1200, seed=13))
-    model = UrlModel(C=8.0, host_parts=True, stack=True).fit(
-        [u for u, _ in pairs], [y for _, y in pairs]
-    )
+    model = UrlModel(C=8.0, stack=True, trees=40).fit([u for u, _ in pairs], [y for _, y in pairs])
     assert model.booster is not None
     test = list(generate(300, seed=14))
     v = model.score([bare(u) for u, _ in test])
@@ -169,11 +171,92 @@ def test_stacked_model_scores_bare_hosts(tmp_path: Path) -> None:
     assert [a.score for a in again] == [a.score for a in model.score([u for u, _ in test[:20]])]
 
 
-def test_structure_stats_vectorised_equal_python() -> None:
-    from fanzha.detect.urls.model import _structure, featurize_parts
+EDGE_URLS = [
+    "HTTPS://WWW.Example.co.uk:8443/a?b=1#c",
+    "http://[2001:db8::1]:8080/x?y",
+    "user:pw@host.example.com/p",
+    "//cdn.example.org/a.js",
+    "http://example.com?",
+    "http://example.com/a#",
+    " 'http://Example.COM./path' ",
+    "ftp://files.example.net/pub",
+    "http://example.com:99999/",
+    "http://[::1/",
+    "http://a.example.com\t/b\n",
+    "例子.测试",
+    "http://xn--pypal-4ve.com",
+    "ab/c://d",
+    "a.b.c.d.e.f.kawasaki.jp",
+    "www.city.kawasaki.jp",
+    "x.ck",
+    "www.ck",
+    "a.www.ck",
+    "",
+    "http://192.168.1.1/a",
+    "localhost",
+    "http://a..b/",
+    "http://.a.com/",
+    "http://x.com/?#",
+    "http://x.com/a?b#",
+    "http://x.com/a#b?c",
+    "http://rnicrosoft-c1oud.vv.com",
+    "http://paypal.c0m.x.top",
+    "http://app1e-id.co",
+    "http://wvvw.icbc.com.cn.login.top/",
+    "http://taobao-tuikuan.xyz/a.apk",
+    "https://ams3.digitaloceanspaces.com/x",
+    "http://kjhqwe8723hjkasd.com",
+    "http://a-b-c-d.e.f.g.h.example.com",
+    "http://0x7f000001/",
+    "http://3232235777/",
+]
 
-    urls = [u for u, _ in generate(300, seed=21)] + ["http://a.com/x١٢٣.php?a=1&b=2"]
-    dense, _, parsed, _ = featurize_parts(urls)
-    big = _structure(dense, parsed)  # ≥ 256 rows: pyarrow path
-    one = [_structure(dense[i : i + 1], parsed[i : i + 1]) for i in range(len(parsed))]
-    assert abs(big - np.vstack(one)).max() == 0
+
+def test_batch_parsing_and_rules_equal_python(datasets_dir: Path) -> None:
+    """The columnar path (RE2 split, hashed public suffix, prefiltered rules) gives exactly what
+    rules.parse_url / host_reasons / path_reasons give one URL at a time."""
+    from fanzha.detect.urls import batch, rules
+
+    urls = [u for u, _ in generate(3000, seed=31)] + EDGE_URLS
+    f = datasets_dir / "urls" / "esdaung_phish" / "balanced_train.csv"
+    if f.exists():
+        urls += pd.read_csv(f).sample(4000, random_state=3)["url"].astype(str).tolist()
+    rules.host_reasons.cache_clear()
+    rules._label_scan.cache_clear()
+    rules._CLEAN_LABELS.clear()
+    want_split = [rules._split(u) or ("http", "", "", False, None) for u in urls]
+    want_host = {}
+    for parts in want_split:
+        f_ = rules.host_facts(parts[1])
+        want_host[parts[1]] = (f_, rules.host_reasons(f_[1], f_[0], f_[4], f_[5], f_[3], f_[2]))
+    want_path = [rules.path_reasons(rules.parse_url(u)) for u in urls]
+    rules.host_reasons.cache_clear()
+    rules._label_scan.cache_clear()
+
+    U = batch.parse_batch(urls)
+    H = U.hosts
+    scheme, path = U.scheme.to_pylist(), U.path.to_pylist()
+    asc = H.ascii.to_pylist()
+    for i, u in enumerate(urls):
+        h = U.host_id[i]
+        port = None if U.port[i] < 0 else int(U.port[i])
+        got = (scheme[i], H.key[h], path[i], bool(U.userinfo[i]), port)
+        assert got == tuple(want_split[i]), u
+        facts, reasons = want_host[H.key[h]]
+        got_facts = (asc[h], H.host[h], bool(H.punycode[h]), bool(H.is_ip[h]))
+        assert got_facts + (H.reg_list[h], H.suf_list[h]) == facts, u
+        assert H.reasons[h] == reasons, u
+    got_path = batch.path_reasons(U)
+    assert [g or [] for g in got_path] == want_path
+
+
+def test_old_model_format_is_refused(tmp_path: Path) -> None:
+    import joblib
+
+    m = UrlModel()
+    m.format_version = 1
+    d = tmp_path / "old"
+    d.mkdir()
+    joblib.dump(m, d / "model.joblib")
+    with pytest.raises(ValueError, match="格式版本"):
+        UrlModel.load(d)

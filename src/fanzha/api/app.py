@@ -40,6 +40,7 @@ def create_app() -> FastAPI:
     app.include_router(checks_router.router)
     checks_router.install_fast_routes(app)
     app.include_router(check_content_router.router)
+    check_content_router.install_fast_routes(app)
     app.include_router(registry_router.router)
     app.include_router(cases_router.router)
     app.include_router(console.router)

@@ -4,8 +4,11 @@ A :class:`CheckRuntime` bundles what the hot path needs (registry index, online 
 decision log, clock, secret) and is built once per process by :func:`build_runtime`. Services take
 plain request objects and return plain results; the API router only translates HTTP.
 
-With Redis, a payment check reads both registry look-ups and all online state in one pipeline round
-trip, then (only for an allowed/reminded transfer) records the payee in a second one.
+With Redis, a payment check is one script call that reads both registry look-ups and all online
+state and records the attempt; an allowed/reminded transfer then records the payee.
+:func:`check_payment_async` (the API's path) awaits that call so the worker serves other requests
+meanwhile. Keyed hashes of raw identifiers are cached per runtime (normalisation + HMAC were half
+of a check's own CPU).
 """
 
 from __future__ import annotations
@@ -13,8 +16,8 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -121,9 +124,7 @@ def _warning_ref(now: float) -> str:
     return f"FW{day}{new_id()[-14:].upper()}"
 
 
-def _payment_keys(
-    rt: CheckRuntime, req: PaymentCheckRequest
-) -> tuple[str, str, list[str], float]:
+def _payment_keys(rt: CheckRuntime, req: PaymentCheckRequest) -> tuple[str, str, list[str], float]:
     """Validate; (payer hash, payee hash, person hashes, now)."""
     if req.amount_fen <= 0:
         raise CheckError("amount_fen: must be a positive number of fen")
@@ -144,7 +145,9 @@ def _redis_shared(rt: CheckRuntime) -> bool:
     )
 
 
-def _registry_locations(index: RedisIndex, payee_h: str, payer_h: str) -> tuple[str, bytes, str, bytes]:
+def _registry_locations(
+    index: RedisIndex, payee_h: str, payer_h: str
+) -> tuple[str, bytes, str, bytes]:
     return (*index.location(payee_h), *index.location(payer_h))
 
 

@@ -339,9 +339,7 @@ class _SourceCompiler:
             # the closures return a real bool for chains too
             return f"({src})" if len(node.ops) == 1 else f"(True if {src} else False)"
         if isinstance(node, ast.IfExp):
-            return (
-                f"({self.value(node.body)} if {self.test(node.test)} else {self.value(node.orelse)})"
-            )
+            return f"({self.value(node.body)} if {self.test(node.test)} else {self.value(node.orelse)})"
         if isinstance(node, ast.List | ast.Tuple | ast.Set):
             return self._bind(frozenset(e.value for e in node.elts))  # type: ignore[attr-defined]
         if isinstance(node, ast.Call):

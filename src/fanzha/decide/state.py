@@ -11,12 +11,18 @@ Everything is keyed by (a prefix of) keyed hashes, never raw identifiers.
 * **Velocity**: count and amount of the payer's transfer attempts in the last hour/day.
 
 Two backends: :class:`MemoryState` (default, one process) and :class:`RedisState` (``FANZHA_REDIS_URL``;
-several API workers share it). The Redis read for a payment check is one server-side script, queued
-in the caller's pipeline (by SHA: ``EVALSHA``, no ``SCRIPT EXISTS`` round trip per call) so registry
-look-ups and state travel in a single round trip. Payee commits are write-behind: they ride in the
-next payment pipeline of the same process (written *before* its read), or are flushed by a
-background thread within ``COMMIT_FLUSH_S`` — a retry on another worker within that window sees the
-payee as new, i.e. errs on the cautious side.
+several API workers share it). A payment check is one server-side script (by SHA: ``EVALSHA``, no
+``SCRIPT EXISTS`` round trip per call) that does both registry look-ups, reads exposures, payee
+history and velocity and records the attempt: a single command, a single round trip.
+
+API workers await it on an auto-pipelined asyncio connection (``RedisState.aio``, see
+:mod:`fanzha.decide.aio_redis`): concurrent checks of a worker share one write, and a payee commit is
+sent at once on the same connection (ahead of that worker's later reads). The synchronous path
+(:meth:`RedisState.payment_read`, services called outside an event loop) sends the script through a
+:class:`CommandBatch`; its payee commits are write-behind: they ride in the next payment batch of the
+same process (written *before* its read), or are flushed by a background thread within
+``COMMIT_FLUSH_S`` — a retry on another worker within that window sees the payee as new, i.e. errs on
+the cautious side.
 """
 
 from __future__ import annotations
@@ -110,11 +116,17 @@ class MemoryState:
             ]
             payee_new = q not in self._payees.get(p, ())
             vel = self._vel[p]
-            while vel and vel[0][0] < now - VELOCITY_WINDOW_S:
+            lo24 = now - VELOCITY_WINDOW_S
+            while vel and vel[0][0] < lo24:
                 vel.popleft()
-            c1 = sum(1 for t, _ in vel if t >= now - 3600 and t <= now)
-            c24 = sum(1 for t, _ in vel if t <= now)
-            a24 = sum(a for t, a in vel if t <= now)
+            c1 = c24 = a24 = 0
+            lo1 = now - 3600
+            for t, a in vel:  # one pass (usually a handful of transfers)
+                if t <= now:
+                    c24 += 1
+                    a24 += a
+                    if t >= lo1:
+                        c1 += 1
             vel.append((now, int(amount_fen)))
         return PaymentState(payee_new, exposures, c1, c24, a24)
 
@@ -245,7 +257,9 @@ class RedisState:
         self._flusher: threading.Thread | None = None
         self._flusher_lock = threading.Lock()
         self._flush_lock = threading.Lock()
-        self.aio: Any = None  # PipelinedRedis of the async hot path (see checks.check_payment_async)
+        self.aio: Any = (
+            None  # PipelinedRedis of the async hot path (see checks.check_payment_async)
+        )
 
     def batch(self) -> CommandBatch:
         """An empty command batch for one round trip (see :class:`CommandBatch`)."""

@@ -174,7 +174,7 @@ def parse_local_times(v: StrView) -> tuple[np.ndarray, np.ndarray]:
         nonlocal good
         out = np.zeros(len(rows), dtype=np.int32)
         for p in pos:
-            d = b[p] - np.uint8(48)
+            d = b[p] - np.uint8(48)  # wraps below '0', so one comparison checks the digit
             good &= d <= 9
             out = out * 10 + d
         return out

@@ -44,6 +44,13 @@ def _mobile_prefixes() -> np.ndarray:
     return table
 
 
+def _clean_mobile_rows(col: pa.ChunkedArray) -> np.ndarray | None:
+    masks = [clean_mobiles(c) for c in col.chunks]
+    if any(m is None for m in masks):
+        return None
+    return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+
+
 def clean_mobiles(arr: pa.Array) -> np.ndarray | None:
     """Rows (non-null) already in normal mobile form: 11 ASCII digits, starting ``1`` but not
     ``106`` (an SMS port), with a mobile prefix the parser knows. None for non-text columns."""
@@ -120,7 +127,7 @@ def normalise_identifiers(
         if fn is None:
             col = _fold(col)
         else:
-            done = clean_mobiles(col.combine_chunks()) if id_kind == "phone" else None
+            done = _clean_mobile_rows(col) if id_kind == "phone" else None
             if done is None or not done.all():
                 rest = col if done is None else col.filter(pa.array(~done))
                 rest = _fold(rest)

@@ -55,8 +55,12 @@ def detect_encoding(path: Path) -> str:
 
 def _with_rows(batch: pa.RecordBatch | pa.Table, start: int) -> pa.Table:
     table = pa.Table.from_batches([batch]) if isinstance(batch, pa.RecordBatch) else batch
-    rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
-    return table.append_column("_row", rows)
+    rows = np.arange(start, start + table.num_rows, dtype=np.int64)
+    chunks, at = [], 0  # chunked like the other columns, so record batches stay aligned
+    for c in table.column(0).chunks if table.num_columns else [rows]:
+        chunks.append(pa.array(rows[at : at + len(c)]))
+        at += len(c)
+    return table.append_column("_row", pa.chunked_array(chunks, type=pa.int64()))
 
 
 def _csv_header(path: Path, encoding: str) -> list[str]:
@@ -82,8 +86,8 @@ def read_csv(path: Path, batch_rows: int, encoding: str | None = None) -> Iterat
         path,
         read_options=pacsv.ReadOptions(
             encoding="utf8" if encoding == "utf-8" else encoding,
-            block_size=16 << 20,
-            use_threads=True,
+            block_size=4 << 20,
+            use_threads=pa.cpu_count() > 1,  # a lone core: no hand-over between threads
         ),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
@@ -101,12 +105,12 @@ def read_csv(path: Path, batch_rows: int, encoding: str | None = None) -> Iterat
         while n_pending >= batch_rows:
             table = pa.Table.from_batches(pending)
             head, rest = table.slice(0, batch_rows), table.slice(batch_rows)
-            yield _with_rows(head.combine_chunks(), start)
+            yield _with_rows(head, start)
             start += head.num_rows
             pending = rest.to_batches()
             n_pending = rest.num_rows
     if n_pending:
-        yield _with_rows(pa.Table.from_batches(pending).combine_chunks(), start)
+        yield _with_rows(pa.Table.from_batches(pending), start)
 
 
 def _stringify(value: object) -> str | None:

@@ -19,6 +19,7 @@ from fanzha.access.principal import PLATFORM_OPERATOR, Principal
 from fanzha.domain.events import event_type
 from fanzha.ingest import deadletters, readers
 from fanzha.ingest.idindex import IdIndex, kind_lock
+from fanzha.ingest.memory import reuse_memory
 from fanzha.ingest.normalise import NormCache, normalise_identifiers
 from fanzha.ingest.validate import plan_columns, validate_batch
 from fanzha.settings import get_settings
@@ -213,7 +214,7 @@ def ingest_files(
 ) -> IngestReport:
     """Ingest files of one kind. ``org`` fills ``source_org`` where the file has none."""
     now = now or datetime.now(UTC)
-    with Ingestor(kind, lake=lake, tz=tz, now=now, threads=threads) as ing:
+    with reuse_memory(), Ingestor(kind, lake=lake, tz=tz, now=now, threads=threads) as ing:
         for path in paths:
             path = Path(path)
             ing.report.sources.append(str(path))

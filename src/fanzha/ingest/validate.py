@@ -225,28 +225,36 @@ def _fast_columns(
     default_org: str | None,
 ) -> tuple[pa.Table, np.ndarray] | None:
     """The kind's columns as decided by the fast path and the rows where every field was
-    decided and valid; None when a whole column is out of its reach (typed, yuan, missing)."""
-    n = raw.num_rows
-    if n == 0 or "_row" not in raw.column_names:
+    decided and valid; None when a whole column is out of its reach (typed, yuan, missing).
+    Works chunk by chunk, so the reader's record batches are never copied into one."""
+    if raw.num_rows == 0 or "_row" not in raw.column_names:
         return None
     direct, yuan, _ignored = plan_columns(kind, raw.column_names)
+    specs = field_specs(kind)
     schema = arrow_schema(kind)
-    ok = np.ones(n, dtype=bool)
-    cols: list[pa.Array] = [raw["_row"].combine_chunks().cast(pa.int64())]
-    for spec in field_specs(kind):
+    for spec in specs:
         col = direct.get(spec.name)
-        if spec.name in yuan:
-            return None
         org = (forced_org or default_org) if spec.name == "source_org" else None
-        if col is None:
-            if spec.required and org is None:
-                return None
-            value = org if org is not None else spec.default
-            arr = _constant(value, n, schema.field(spec.name).type)
-        else:
-            arr = raw[col].combine_chunks()
-            if not pa.types.is_string(arr.type):
-                return None
+        if spec.name in yuan or (col is None and spec.required and org is None):
+            return None
+        if col is not None and not pa.types.is_string(raw.schema.field(col).type):
+            return None
+    chunks: list[list[pa.Array]] = [[] for _ in range(len(specs) + 1)]
+    oks: list[np.ndarray] = []
+    for batch in raw.to_batches():
+        n = batch.num_rows
+        if n == 0:
+            continue
+        ok = np.ones(n, dtype=bool)
+        chunks[0].append(batch.column("_row").cast(pa.int64()))
+        for i, spec in enumerate(specs, start=1):
+            col = direct.get(spec.name)
+            org = (forced_org or default_org) if spec.name == "source_org" else None
+            if col is None:
+                value = org if org is not None else spec.default
+                chunks[i].append(_constant(value, n, schema.field(spec.name).type))
+                continue
+            arr = batch.column(col)
             if org is not None:
                 arr, good = fastpath.org_field(arr, org, forced_org)
             elif spec.type == "str":
@@ -258,8 +266,12 @@ def _fast_columns(
             else:
                 arr, good = fastpath.time_field(con, arr, tz)
             ok &= good
-        cols.append(arr)
-    return pa.Table.from_arrays(cols, names=["_row", *schema.names]), ok
+            chunks[i].append(arr)
+        oks.append(ok)
+    names = ["_row", *schema.names]
+    types = [pa.int64(), *schema.types]
+    arrays = [pa.chunked_array(c, type=t) for c, t in zip(chunks, types, strict=True)]
+    return pa.Table.from_arrays(arrays, names=names), np.concatenate(oks)
 
 
 def _constant(value: object, n: int, typ: pa.DataType) -> pa.Array:

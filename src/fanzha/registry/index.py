@@ -179,7 +179,9 @@ class MemoryIndex:
         mode = "r" if mmap else None
         keys = np.load(Path(directory) / "keys.npy", mmap_mode=mode)
         info = np.load(Path(directory) / "info.npy", mmap_mode=mode)
-        return cls(keys, info)
+        # plain ndarray views of the mapping: np.memmap's Python-level __getitem__ and
+        # __array_wrap__ would run on every look-up
+        return cls(keys.view(np.ndarray), info.view(np.ndarray))
 
 
 N_BUCKETS = 1 << 20

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache, partial
 
 import numpy as np
 import pyarrow as pa
@@ -47,6 +47,8 @@ KIND_PREFIX = {
     "victim_report": "VR",
 }
 _MULT = np.uint64(0x9E3779B97F4A7C15)
+_MULT_INT = 0x9E3779B97F4A7C15
+_MASK64 = 2**64 - 1
 schema_of = lru_cache(maxsize=None)(arrow_schema)  # get_type_hints per call is slow
 LABEL_SCHEMA = pa.schema(EVENT_LABEL_COLUMNS)
 
@@ -75,6 +77,7 @@ class IdMint:
     def __init__(self, seed: int) -> None:
         self.counter = 0
         self.xor = np.uint64((seed * 0x2545F4914F6CDD1D + 12345) % 2**64)
+        self.xor_int = int(self.xor)
 
     def _values(self, n: int) -> np.ndarray:
         c = np.arange(self.counter, self.counter + n, dtype=np.uint64)
@@ -83,11 +86,29 @@ class IdMint:
             return (c * _MULT) ^ self.xor
 
     def many(self, kind: str, n: int) -> pa.Array:
-        v = pc.cast(pa.array(self._values(n), pa.uint64()), pa.string())
-        return pc.binary_join_element_wise(KIND_PREFIX[kind], v, "")
+        return format_ids(kind, self._values(n))
 
     def one(self, kind: str) -> str:
-        return f"{KIND_PREFIX[kind]}{int(self._values(1)[0])}"
+        # the same value as _values(1), in Python integers (numpy scalars cost ~30 µs here)
+        v = ((self.counter * _MULT_INT) & _MASK64) ^ self.xor_int
+        self.counter += 1
+        return f"{KIND_PREFIX[kind]}{v}"
+
+
+def format_ids(kind: str, values: np.ndarray) -> pa.Array:
+    """Event ids as strings: the kind's prefix and the decimal counter value."""
+    v = pc.cast(pa.array(values, pa.uint64()), pa.string())
+    return pc.binary_join_element_wise(KIND_PREFIX[kind], v, "")
+
+
+@dataclass
+class Deferred:
+    """A table whose row count and ids are fixed now but whose Arrow columns are built later,
+    on the lake writer's thread (string gathers and formatting then overlap generation)."""
+
+    kind: str
+    num_rows: int
+    build: Callable[[], pa.Table]
 
 
 @dataclass
@@ -112,27 +133,10 @@ def to_table(kind: str, cols: dict, mint: IdMint, truth: list[pa.Table] | None =
     ``cols["_truth"]`` (optional): {"mask": bool array, <label>: array} rows to label; their
     label table (columns of :data:`EVENT_LABEL_COLUMNS`) is appended to ``truth``.
     """
-    schema = schema_of(kind)
     label = cols.pop("_truth", None)
     cols.pop("_hardneg", None)
-    t = np.asarray(cols["event_time"], dtype=np.int64)
-    n = len(t)
-    eid = mint.many(kind, n)
-    arrays = []
-    for f in schema:
-        if f.name == "event_id":
-            arrays.append(eid)
-        elif f.name == "event_time":
-            arrays.append(pa.array(t, type=pa.timestamp("us", tz="UTC")))
-        else:
-            v = cols.get(f.name)
-            if v is None:
-                arrays.append(pa.nulls(n, f.type))
-            elif isinstance(v, pa.Array | pa.ChunkedArray):
-                arrays.append(v.cast(f.type))
-            else:
-                arrays.append(pa.array(v, type=f.type))
-    table = pa.Table.from_arrays(arrays, schema=schema)
+    eid = mint.many(kind, len(cols["event_time"]))
+    table = build_table(kind, cols, eid)
     if label is not None and truth is not None:
         m = np.asarray(label.pop("mask"), dtype=bool)
         sel = eid.filter(pa.array(m))
@@ -143,6 +147,33 @@ def to_table(kind: str, cols: dict, mint: IdMint, truth: list[pa.Table] | None =
             lab.append(pa.nulls(k, typ) if v is None else pa.array(np.asarray(v)[m], type=typ))
         truth.append(pa.Table.from_arrays(lab, schema=LABEL_SCHEMA))
     return table
+
+
+def build_table(kind: str, cols: dict, eid: pa.Array | np.ndarray) -> pa.Table:
+    """Arrow table in the kind's schema; a column may be given as a zero-argument callable
+    (built here), ``eid`` as the ids' counter values (formatted here)."""
+    schema = schema_of(kind)
+    t = np.asarray(cols["event_time"], dtype=np.int64)
+    n = len(t)
+    if isinstance(eid, np.ndarray):
+        eid = format_ids(kind, eid)
+    arrays = []
+    for f in schema:
+        if f.name == "event_id":
+            arrays.append(eid)
+        elif f.name == "event_time":
+            arrays.append(pa.array(t, type=pa.timestamp("us", tz="UTC")))
+        else:
+            v = cols.get(f.name)
+            if callable(v):
+                v = v()
+            if v is None:
+                arrays.append(pa.nulls(n, f.type))
+            elif isinstance(v, pa.Array | pa.ChunkedArray):
+                arrays.append(v.cast(f.type))
+            else:
+                arrays.append(pa.array(v, type=f.type))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _dedupe_world(w: World, rng: np.random.Generator) -> None:
@@ -189,6 +220,19 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
             stats.events[kind] += table.num_rows
             sink(kind, table)
 
+    deferring = bool(getattr(sink, "accepts_deferred", False))
+
+    def put_life(kind: str, cols: dict) -> None:
+        """Ordinary life (no labels): ids drawn now, columns built by the sink's thread."""
+        cols.pop("_hardneg", None)
+        n = len(cols["event_time"])
+        eid = mint._values(n)
+        if n == 0:
+            return
+        stats.events[kind] += n
+        build = partial(build_table, kind, cols, eid)
+        sink(kind, Deferred(kind, n, build) if deferring else build())
+
     for day in range(cfg.days):
         ctx = life.DayContext(world, day, pools)
         day_end = ctx.day_us + life.DAY_US
@@ -216,11 +260,11 @@ def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = 
             rng = np.random.default_rng([cfg.seed, 20, day, ci])
             c = life.calls(ctx, lo, hi, rng)
             stats.hard_negative_calls += int(c.get("_hardneg", 0))
-            put("call", to_table("call", c, mint))
-            put("sms", to_table("sms", life.sms(ctx, lo, hi, rng), mint))
-            put("transfer", to_table("transfer", life.transfers(ctx, lo, hi, rng), mint))
-            put("url_visit", to_table("url_visit", life.url_visits(ctx, lo, hi, rng), mint))
-            put("app_install", to_table("app_install", life.app_installs(ctx, lo, hi, rng), mint))
+            put_life("call", c)
+            put_life("sms", life.sms(ctx, lo, hi, rng))
+            put_life("transfer", life.transfers(ctx, lo, hi, rng))
+            put_life("url_visit", life.url_visits(ctx, lo, hi, rng))
+            put_life("app_install", life.app_installs(ctx, lo, hi, rng))
         orng = np.random.default_rng([cfg.seed, 30, day])
         sims, accs = life.openings(ctx, orng)
         _label_openings(world, sims, accs, day)

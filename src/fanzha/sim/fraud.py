@@ -78,6 +78,38 @@ PLAYBOOKS: dict[str, Playbook] = {
     )
 }  # fmt: skip
 PLAYBOOK_KEYS = list(PLAYBOOKS)
+_ORG_BY_OP = [ids.OPERATOR_ORG[o] for o in ids.OPERATORS + ["foreign"]]
+_INST_CODES = ids.BANK_CODES + ["ALIPAY", "TENPAY"]
+_CARD_TYPES = ["personal", "industry", "iot"]
+
+
+# Per-event helpers. ``Generator.choice`` and ``Generator.uniform`` on scalars cost 5-10x a bare
+# draw in argument handling; these make exactly the same draws (``choice`` without p is
+# ``integers(0, n)``, with p a search of the normalised cdf for ``random()``, ``uniform`` is
+# ``low + (high - low) * random()``), so a seed's world is unchanged.
+def _one(rng: np.random.Generator, seq):
+    return seq[int(rng.integers(0, len(seq)))]
+
+
+def _cdf(p) -> np.ndarray:
+    cdf = np.asarray(p, dtype=np.float64).cumsum()
+    cdf /= cdf[-1]
+    return cdf
+
+
+def _one_p(rng: np.random.Generator, seq, cdf: np.ndarray):
+    return seq[int(cdf.searchsorted(rng.random(), side="right"))]
+
+
+def _uniform(rng: np.random.Generator, low: float, high: float) -> float:
+    return low + (high - low) * rng.random()
+
+
+_CASHOUT = ["atm", "third_party", "crypto"]
+_URL_PATHS = ["", "m", "h5", "app", "login", "task"]
+_REPLIES = ["好的", "怎么操作", "真的吗", "可以", "嗯嗯", "需要多少"]
+_TEST_AMOUNTS = [1, 100, 1000]
+_CASHOUT_CDF = _cdf([0.35, 0.35, 0.3])
 
 
 @dataclass
@@ -315,7 +347,7 @@ def build_fraud(world: World, rng: np.random.Generator, n_gangs: int) -> FraudSt
     a = w.accounts
     personal = np.flatnonzero((a["owner"] >= 0) & (a["gang"] < 0) & (a["kind"] == 0))
     personal = personal[a["opened_day"][personal] < 0]
-    order = np.argsort(a["owner"][personal], kind="stable")
+    order = ids.stable_argsort(a["owner"][personal])
     pidx = personal[order]
     ptr = np.concatenate([[0], np.cumsum(np.bincount(a["owner"][pidx], minlength=n))])
     return FraudState(
@@ -442,7 +474,17 @@ class CasePlanner:
         self.s = state
         self.rng = rng
         self.new_id = ids_rng  # callable(kind) -> event_id
-        self.end_us = world.start_us() + world.days * DAY_US
+        self.start_us = world.start_us()
+        self.end_us = self.start_us + world.days * DAY_US
+        # the columns cases read, fetched once (Columns.__getitem__ costs a call each time)
+        nm, ac, pe = world.numbers, world.accounts, world.people
+        self.n_operator, self.n_device = nm["operator"], nm["device"]
+        self.n_card, self.n_issued = nm["card_type"], nm["issued_day"]
+        self.a_kind, self.a_inst, self.a_owner = ac["kind"], ac["institution"], ac["owner"]
+        self.a_class, self.a_opened = ac["class"], ac["opened_day"]
+        self.p_county, self.p_station, self.p_age = pe["county"], pe["station"], pe["age"]
+        cities = sorted(set(world.region.city_codes))
+        self.city_index = {c: i for i, c in enumerate(cities)}
 
     # -- helpers (Arrow scalar access is slow: cache the few identifiers cases touch) --
     def num(self, i: int) -> str:
@@ -476,19 +518,16 @@ class CasePlanner:
 
     def call(self, t, number, callee_num, dur, label, transcript=None, to_fraud=False) -> str:
         w = self.w
-        nm = w.numbers
-        foreign = nm["operator"][number] == 5
-        if foreign:
-            org = ids.OPERATOR_ORG[ids.OPERATORS[int(nm["operator"][callee_num])]]
-        else:
-            org = ids.OPERATOR_ORG[(ids.OPERATORS + ["foreign"])[int(nm["operator"][number])]]
+        op = int(self.n_operator[number])
+        foreign = op == 5
+        org = _ORG_BY_OP[int(self.n_operator[callee_num])] if foreign else _ORG_BY_OP[op]
         gang = self.s.gangs[label["gang_id"]] if label and label.get("gang_id", -1) >= 0 else None
         city = None
         cell = None
         if not foreign and gang is not None and not to_fraud:
             city = w.region.city_codes[gang.base_county]
             cell = f"{w.region.county_codes[gang.base_county]}{int(self.rng.integers(0, 400)):04d}"
-        dev = int(nm["device"][number])
+        dev = int(self.n_device[number])
         row = {
             "source_org": org,
             "event_time": int(t),
@@ -496,7 +535,7 @@ class CasePlanner:
             "callee": self.num(callee_num),
             "duration_s": int(dur),
             "direction": "incoming" if foreign else "outgoing",
-            "caller_card_type": ["personal", "industry", "iot"][int(nm["card_type"][number])],
+            "caller_card_type": _CARD_TYPES[int(self.n_card[number])],
             "cell": cell,
             "city": city,
             "imei": None if foreign or dev < 0 else self.imei(dev),
@@ -507,33 +546,32 @@ class CasePlanner:
         return eid
 
     def sms(self, t, sender, receiver, content, label) -> str:
-        nm = self.w.numbers
-        op = int(nm["operator"][receiver])
+        op = int(self.n_operator[receiver])
         row = {
-            "source_org": ids.OPERATOR_ORG[(ids.OPERATORS + ["foreign"])[op]],
+            "source_org": _ORG_BY_OP[op],
             "event_time": int(t),
             "sender": self.num(sender),
             "receiver": self.num(receiver),
             "content": content,
-            "sender_card_type": ["personal", "industry", "iot"][int(nm["card_type"][sender])],
+            "sender_card_type": _CARD_TYPES[int(self.n_card[sender])],
         }
         return self.emit("sms", row, label)
 
     def transfer(self, t, payer, payee, amount, channel, label, credit_payee=True) -> str:
         """Queue a transfer and move the money on the tracked balances at once (reservation)."""
         w = self.w
-        a = w.accounts
-        if a["kind"][payer] in (0, 1):
+        kind = self.a_kind
+        if 0 <= kind[payer] <= 1:  # personal or merchant: tracked
             w.balance[payer] -= int(amount)
-        if credit_payee and a["kind"][payee] in (0, 1):
+        if credit_payee and 0 <= kind[payee] <= 1:
             w.balance[payee] += int(amount)
-        inst = (ids.BANK_CODES + ["ALIPAY", "TENPAY"])[int(a["institution"][payer])]
-        owner = int(a["owner"][payer])
+        inst = _INST_CODES[int(self.a_inst[payer])]
+        owner = int(self.a_owner[payer])
         dev = None
         place = None
         if owner >= 0:
             dev = self.imei(int(w.primary_device[owner])) if channel != "atm" else None
-            place = w.region.county_codes[int(w.people["county"][owner])]
+            place = w.region.county_codes[int(self.p_county[owner])]
         row = {
             "source_org": inst,
             "event_time": int(t),
@@ -564,7 +602,8 @@ class CasePlanner:
         ci = int(rng.integers(0, len(gang.callers)))
         cnums = gang.callers[ci]
         caller_person = gang.members["caller"][ci]
-        active = [x for x in cnums if int(w.numbers["issued_day"][x]) * DAY_US + w.start_us() <= t0]
+        issued = self.n_issued
+        active = [x for x in cnums if int(issued[x]) * DAY_US + self.start_us <= t0]
         if not active:
             active = cnums
         base = {
@@ -577,11 +616,11 @@ class CasePlanner:
             "parent_event_id": None,
             "amount_fen": None,
         }
-        url = f"https://{rng.choice(gang.domains)}/{rng.choice(['', 'm', 'h5', 'app', 'login', 'task'])}"
+        url = f"https://{_one(rng, gang.domains)}/{_one(rng, _URL_PATHS)}"
         app = gang.apps[gang.types.index(key)] if key in gang.types else gang.apps[0]
 
         def pick_num() -> int:
-            return int(rng.choice(active))
+            return int(_one(rng, active))
 
         def contact(t: int, stage: str) -> int:
             n_ = pick_num()
@@ -595,7 +634,7 @@ class CasePlanner:
             self.sms(t, n_, vnum, txt, lab)
             if rng.random() < 0.4:  # the victim answers
                 self.sms(t + int(rng.integers(1, 30)) * MIN_US, vnum, n_,
-                         str(rng.choice(["好的", "怎么操作", "真的吗", "可以", "嗯嗯", "需要多少"])),
+                         _one(rng, _REPLIES),
                          {**lab, "role": "victim"})  # fmt: skip
             return t + int(rng.integers(1, 20)) * MIN_US
 
@@ -604,7 +643,7 @@ class CasePlanner:
         if pb.url and rng.random() < 0.85:
             t += int(rng.integers(1, 40)) * MIN_US
             self.emit("url_visit", {
-                "source_org": ids.OPERATOR_ORG[ids.OPERATORS[int(w.numbers["operator"][vnum])]],
+                "source_org": _ORG_BY_OP[int(self.n_operator[vnum])],
                 "event_time": t, "number": self.num(vnum), "url": url,
                 "ip": f"10.{int(rng.integers(0, 256))}.{int(rng.integers(0, 256))}.{int(rng.integers(1, 255))}",
             }, {**vlab, "stage": "phishing_visit"})  # fmt: skip
@@ -616,7 +655,7 @@ class CasePlanner:
                 "imei": self.imei(int(w.primary_device[victim])),
             }, {**vlab, "stage": "fake_app_install"})  # fmt: skip
         for _ in range(int(rng.integers(pb.groom_steps[0], pb.groom_steps[1] + 1))):
-            t += int(rng.uniform(*pb.groom_gap_h) * HOUR_US)
+            t += int(_uniform(rng, *pb.groom_gap_h) * HOUR_US)
             t = contact(t, "groom")
         # victim's source account: the personal account with the most tracked money
         lo, hi = s.acc_ptr[victim], s.acc_ptr[victim + 1]
@@ -629,9 +668,9 @@ class CasePlanner:
         n_tr = int(rng.integers(pb.transfers[0], pb.transfers[1] + 1))
         if pb.rebate:  # a small commission/withdrawal paid out first, from a mule's own money
             mule = int(
-                rng.choice([x for x in gang.layers[0] if self._usable(x, t)] or gang.layers[0][:1])
+                _one(rng, [x for x in gang.layers[0] if self._usable(x, t)] or gang.layers[0][:1])
             )
-            reb = int(min(amount * rng.uniform(0.05, 0.3), w.balance[mule]))
+            reb = int(min(amount * _uniform(rng, 0.05, 0.3), w.balance[mule]))
             if reb >= 100 and len(accs):
                 t += int(rng.integers(5, 90)) * MIN_US
                 # the victim is not credited on the tracked books: it arrives later in time
@@ -646,7 +685,7 @@ class CasePlanner:
             want = amount if key != "authority" else max(amount, int(w.balance[src] * 0.9))
             if pb.loan_p and rng.random() < pb.loan_p:  # borrow first, then send it on
                 loan = int(rng.integers(5, 60)) * 100_000
-                self.transfer(t, int(rng.choice(s.lenders)), src, loan, "online_banking",
+                self.transfer(t, int(_one(rng, s.lenders)), src, loan, "online_banking",
                               {**base, "role": "victim", "stage": "loan_taken"})  # fmt: skip
                 t += int(rng.integers(2, 20)) * MIN_US
                 want = max(want, loan)
@@ -654,7 +693,7 @@ class CasePlanner:
             if amt < 1000 or t >= self.end_us:
                 break
             avail_l1 = [x for x in gang.layers[0] if self._usable(x, t)]
-            l1 = int(rng.choice(avail_l1))
+            l1 = int(_one(rng, avail_l1))
             eid = self.transfer(t, src, l1, amt, "mobile_banking" if rng.random() < 0.8 else "online_banking",
                                 {**base, "role": "victim", "stage": "victim_payment", "hop": 1})  # fmt: skip
             paid.append((eid, amt))
@@ -662,24 +701,24 @@ class CasePlanner:
             first_t = first_t or t
             hops = int(rng.integers(2, 6))
             self.launder(gang, l1, amt, t, eid, base, 1, hops)
-            amount = int(amount * pb.growth * rng.uniform(0.8, 1.3))
+            amount = int(amount * pb.growth * _uniform(rng, 0.8, 1.3))
             if k < n_tr - 1:
-                t = contact(t + int(rng.uniform(*pb.groom_gap_h) * HOUR_US * 0.5), "demand")
+                t = contact(t + int(_uniform(rng, *pb.groom_gap_h) * HOUR_US * 0.5), "demand")
         # more demands after the last payment, then (maybe) a report
         for _ in range(int(rng.integers(1, 4))):
-            t += int(rng.uniform(0.3, 12) * HOUR_US)
+            t += int(_uniform(rng, 0.3, 12) * HOUR_US)
             t = contact(t, "demand")
         reported = bool(loss > 0 and rng.random() < pb.report_p)
         report_t = t + int(rng.lognormal(np.log(20), 1.0) * HOUR_US)
-        case_ref = f"A{w.region.county_codes[int(w.people['county'][victim])]}{cid:08d}"
+        case_ref = f"A{w.region.county_codes[int(self.p_county[victim])]}{cid:08d}"
         emitted = reported and report_t < self.end_us
         if emitted:
             desc = self._describe(key, pb, victim, len(paid), loss, gang, paid)
             self.emit("victim_report", {
-                "source_org": "PSB-" + w.region.station_ids[int(w.people["station"][victim])],
+                "source_org": "PSB-" + w.region.station_ids[int(self.p_station[victim])],
                 "event_time": report_t, "case_ref": case_ref, "victim_id": vid,
                 "victim_phone": self.num(vnum),
-                "division_code": w.region.county_codes[int(w.people["county"][victim])],
+                "division_code": w.region.county_codes[int(self.p_county[victim])],
                 "fraud_type": pb.ftype.value, "loss_fen": int(loss - rebate_total if loss > rebate_total else loss),
                 "description": desc,
             }, {**vlab, "stage": "report"})  # fmt: skip
@@ -693,16 +732,14 @@ class CasePlanner:
         s.cases.append({
             "case_id": case_id, "case_ref": case_ref if emitted else None, "gang_id": gang.gid,
             "fraud_type": pb.ftype.value, "playbook": key, "victim_id": vid,
-            "victim_age": int(w.people["age"][victim]), "caller_person_id": w.pid_str[caller_person].as_py(),
+            "victim_age": int(self.p_age[victim]), "caller_person_id": w.pid_str[caller_person].as_py(),
             "first_contact_us": t0, "first_payment_us": first_t, "n_payments": len(paid),
             "loss_fen": int(loss), "rebate_fen": int(rebate_total), "reported": reported,
             "report_us": report_t if reported else None, "report_in_window": emitted,
         })  # fmt: skip
 
     def _usable(self, acc: int, t: int) -> bool:
-        return (
-            int(self.w.accounts["opened_day"][acc]) * DAY_US + self.w.start_us() + 12 * HOUR_US <= t
-        )
+        return int(self.a_opened[acc]) * DAY_US + self.start_us + 12 * HOUR_US <= t
 
     def launder(self, gang: Gang, acc: int, amount: int, t: int, parent: str, base, hop, hops):
         """Forward money from ``acc`` down the layers, then cash out (every piece labelled)."""
@@ -721,10 +758,10 @@ class CasePlanner:
         pieces = np.diff(np.concatenate([[0], cuts, [amount]])).astype(np.int64)
         lab = {**base, "role": "mule", "stage": "layering"}
         for piece in pieces:
-            nxt = int(rng.choice(layer))
+            nxt = int(_one(rng, layer))
             if (acc, nxt) not in gang.tested and piece > 10_000:
                 gang.tested.add((acc, nxt))
-                test = int(rng.choice([1, 100, 1000]))
+                test = int(_one(rng, _TEST_AMOUNTS))
                 self.transfer(t, acc, nxt, test, "mobile_banking",
                               {**lab, "stage": "test_transfer", "hop": hop + 1, "parent_event_id": parent})  # fmt: skip
                 t2 = t + int(rng.integers(1, 5)) * MIN_US
@@ -748,13 +785,11 @@ class CasePlanner:
             "hop": hop + 1,
             "parent_event_id": parent,
         }
-        method = rng.choice(["atm", "third_party", "crypto"], p=[0.35, 0.35, 0.3])
-        is_payment = int(w.accounts["class"][acc]) == 3
+        method = _one_p(rng, _CASHOUT, _CASHOUT_CDF)
+        is_payment = int(self.a_class[acc]) == 3
         if method == "atm" and not is_payment:
-            owner = int(w.accounts["owner"][acc])
-            city_i = sorted(set(w.region.city_codes)).index(
-                w.region.city_codes[int(w.people["county"][max(owner, 0)])]
-            )
+            owner = int(self.a_owner[acc])
+            city_i = self.city_index[w.region.city_codes[int(self.p_county[max(owner, 0)])]]
             left = amount
             while left > 0:
                 chunk = min(left, 2_000_000)
@@ -764,14 +799,14 @@ class CasePlanner:
                 left -= chunk
                 t += int(rng.integers(2, 15)) * MIN_US
         elif method == "third_party":
-            pay = int(rng.choice(gang.cashout_pay))
+            pay = int(_one(rng, gang.cashout_pay))
             e = self.transfer(t, acc, pay, amount, "third_party",
                               {**lab, "stage": "cashout_transit", "role": "cashout"})  # fmt: skip
             t += int(rng.integers(2, 30)) * MIN_US
-            self.transfer(t, pay, int(rng.choice(gang.otc)), amount, "third_party",
+            self.transfer(t, pay, int(_one(rng, gang.otc)), amount, "third_party",
                           {**lab, "parent_event_id": e, "hop": hop + 2, "cashout_method": "third_party"})  # fmt: skip
         else:
-            self.transfer(t, acc, int(rng.choice(gang.otc)), amount, "online_banking",
+            self.transfer(t, acc, int(_one(rng, gang.otc)), amount, "online_banking",
                           {**lab, "cashout_method": "crypto_otc"})  # fmt: skip
 
     def _describe(self, key, pb, victim, n_paid, loss, gang, paid) -> str:
@@ -779,9 +814,9 @@ class CasePlanner:
         who = {"call": "接到陌生电话", "sms": "收到短信"}[pb.channel]
         story = text.compose_fraud_text(key, "contact", rng)
         return (
-            f"报案人称{str(rng.choice(['近日', '前几天', '昨天', '本周']))}{who}，对方称“{story}”。"
+            f"报案人称{_one(rng, ['近日', '前几天', '昨天', '本周'])}{who}，对方称“{story}”。"
             f"报案人按对方要求先后{n_paid}次转账，共计损失{loss / 100:.2f}元。"
-            f"{str(rng.choice(['现对方已失联。', '对方仍要求继续转账，报案人察觉被骗。', '家属发现后陪同报案。']))}"
+            f"{_one(rng, ['现对方已失联。', '对方仍要求继续转账，报案人察觉被骗。', '家属发现后陪同报案。'])}"
             + (f"涉案转账{len(paid)}笔，首笔金额{paid[0][1] / 100:.2f}元。" if paid else "")
         )
 

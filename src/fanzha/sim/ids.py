@@ -18,9 +18,25 @@ _ID_CHECK = np.array(list("10X98765432"))
 
 
 def digits(values: np.ndarray, width: int) -> np.ndarray:
-    """(N, width) matrix of decimal digits, most significant first."""
-    pows = 10 ** np.arange(width - 1, -1, -1, dtype=np.int64)
-    return (values[:, None] // pows[None, :]) % 10
+    """(N, width) matrix of the low ``width`` decimal digits, most significant first.
+
+    Nine digits at a time in int32 (division by a scalar there is ~5x cheaper than the int64
+    array-by-array division of the direct formula).
+    """
+    x = np.asarray(values, dtype=np.int64)
+    out = np.empty((len(x), width), dtype=np.int64)
+    col = width
+    while col > 0:
+        k = min(9, col)
+        lo = (x % 10**k).astype(np.int32)
+        for i in range(col - 1, col - k - 1, -1):
+            q = lo // 10
+            out[:, i] = lo - q * 10
+            lo = q
+        col -= k
+        if col > 0:
+            x = x // 10**k
+    return out
 
 
 def resident_id_check(body17: np.ndarray) -> np.ndarray:
@@ -60,12 +76,61 @@ def luhn_valid(number: str) -> bool:
 
 
 def dup_mask(values: np.ndarray) -> np.ndarray:
-    """True for every occurrence of a value after its first (sort-based; fast for int64)."""
-    order = np.argsort(values, kind="stable")
-    ordered = values[order]
+    """True for every occurrence of a value after its first (sort-based; fast for int64).
+
+    A plain sort first (SIMD, ~10x a stable argsort) answers the common "no duplicates" case;
+    otherwise an unstable argsort and, per run of equal values, the smallest index is the first.
+    """
     dup = np.zeros(len(values), dtype=bool)
-    dup[order[1:]] = ordered[1:] == ordered[:-1]
+    if len(values) < 2:
+        return dup
+    srt = np.sort(values)
+    if not (srt[1:] == srt[:-1]).any():
+        return dup
+    order = np.argsort(values)
+    ordered = values[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    dup[:] = True
+    dup[np.minimum.reduceat(order, starts)] = False
     return dup
+
+
+def stable_argsort(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for integer keys, several times faster.
+
+    When (key range × row count) fits in 63 bits, each key is packed with its row number and the
+    packed values (all distinct) are sorted with numpy's SIMD sort; the row numbers in that order
+    are exactly the stable order. Otherwise falls back to the stable argsort.
+    """
+    n = len(keys)
+    if n < 2:
+        return np.arange(n, dtype=np.intp)
+    keys = np.asarray(keys)
+    lo, hi = int(keys.min()), int(keys.max())
+    bits = (n - 1).bit_length()
+    if (hi - lo).bit_length() + bits > 62:
+        return np.argsort(keys, kind="stable")
+    packed = ((keys.astype(np.int64) - lo) << bits) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    return (packed & ((1 << bits) - 1)).astype(np.intp)
+
+
+def lexsort2(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """``np.lexsort((secondary, primary))`` for integer keys: one packed key, an unstable
+    argsort, and the stable sort only if two rows tie on both keys."""
+    if len(primary) < 2:
+        return np.lexsort((secondary, primary))
+    p = primary.astype(np.int64) - int(primary.min())
+    q = secondary.astype(np.int64) - int(secondary.min())
+    qb = int(q.max()).bit_length()
+    if int(p.max()).bit_length() + qb > 62:
+        return np.lexsort((secondary, primary))
+    key = (p << qb) | q
+    order = np.argsort(key)
+    k = key[order]
+    if (k[1:] == k[:-1]).any():
+        return np.argsort(key, kind="stable")
+    return order
 
 
 def pick(values: list[str], idx: np.ndarray) -> pa.Array:
@@ -140,8 +205,11 @@ def phone_numbers(operator_idx: np.ndarray, rng: np.random.Generator) -> np.ndar
     out = np.empty(n, dtype=np.int64)
     for k, op in enumerate(OPERATORS):
         m = operator_idx == k
+        cnt = int(m.sum())
+        if cnt == 0:  # a size-0 draw leaves the generator's state as it is
+            continue
         pref = np.array(OPERATOR_PREFIXES[op], dtype=np.int64)
-        out[m] = pref[rng.integers(0, len(pref), m.sum())] * 10**8 + rng.integers(0, 10**8, m.sum())
+        out[m] = pref[rng.integers(0, len(pref), cnt)] * 10**8 + rng.integers(0, 10**8, cnt)
     return _unique_fix(out, rng, 10**8)
 
 
@@ -180,15 +248,18 @@ def card_numbers(bank_idx: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     width = np.empty(n, dtype=np.int64)
     for k, code in enumerate(BANK_CODES):
         m = bank_idx == k
+        if not m.any():  # a size-0 draw leaves the generator's state as it is
+            continue
         _, bins, length = BANKS[code]
         b = np.array(bins, dtype=np.int64)
         span = 10 ** (length - 7)
         body[m] = b[rng.integers(0, len(b), m.sum())] * span + rng.integers(0, span, m.sum())
         width[m] = length - 1
     out = np.empty(n, dtype=np.int64)
-    for w in np.unique(width):
+    for w in sorted({length - 1 for _, _, length in BANKS.values()}):  # np.unique is slow
         m = width == w
-        out[m] = body[m] * 10 + luhn_check_digit(body[m], int(w))
+        if m.any():
+            out[m] = body[m] * 10 + luhn_check_digit(body[m], w)
     # duplicates are astronomically rare at these spans; keep the first, re-draw the rest
     dup = dup_mask(out)
     if dup.any():

@@ -176,18 +176,21 @@ def calls(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
     cell = np.array(w.region.county_codes, dtype=np.int64)[county] * 10_000 + rng.integers(
         0, 400, len(src)
     )
-    org = ids.pick(_ORGS, w.numbers["operator"][caller])
+    nm = w.numbers
+    op, ctype, dev = nm["operator"], nm["card_type"], nm["device"]
+    n = len(src)
+    # string columns are built lazily (see engine.to_table): on the lake writer's thread
     return {
-        "source_org": org,
+        "source_org": lambda: ids.pick(_ORGS, op[caller]),
         "event_time": t,
-        "caller": w.num_str.take(caller),
-        "callee": w.num_str.take(callee),
+        "caller": lambda: w.num_str.take(caller),
+        "callee": lambda: w.num_str.take(callee),
         "duration_s": dur,
-        "direction": ids.const("outgoing", len(src)),
-        "caller_card_type": ids.pick(_CARD_TYPES, w.numbers["card_type"][caller]),
-        "cell": ids.to_str(cell),
-        "city": w.city_str.take(county.astype(np.int64)),
-        "imei": w.imei_str.take(w.numbers["device"][caller]),
+        "direction": lambda: ids.const("outgoing", n),
+        "caller_card_type": lambda: ids.pick(_CARD_TYPES, ctype[caller]),
+        "cell": lambda: ids.to_str(cell),
+        "city": lambda: w.city_str.take(county.astype(np.int64)),
+        "imei": lambda: w.imei_str.take(dev[caller]),
         "_hardneg": n_business,
     }
 
@@ -212,26 +215,32 @@ def sms(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
         sample_times(rng, len(rm), "work", ctx.day_us),
     ])  # fmt: skip
     recv = np.concatenate([w.primary_number[d], w.primary_number[rn], w.primary_number[rm]])
-    sender = pa.concat_arrays([
-        w.num_str.take(w.primary_number[s]),
-        p.service_senders.take(rng.integers(0, len(p.service_senders), len(rn))),
-        p.marketing_senders.take(rng.integers(0, len(p.marketing_senders), len(rm))),
-    ])  # fmt: skip
-    content = pa.concat_arrays([
-        p.personal.take(rng.integers(0, len(p.personal), len(s))),
-        p.notify.take(rng.integers(0, len(p.notify), len(rn))),
-        p.marketing.take(rng.integers(0, len(p.marketing), len(rm))),
-    ])  # fmt: skip
+    snd = w.primary_number[s]
+    # the random draws happen here, in order; the string gathers later (lazily)
+    i_service = rng.integers(0, len(p.service_senders), len(rn))
+    i_marketing = rng.integers(0, len(p.marketing_senders), len(rm))
+    i_personal = rng.integers(0, len(p.personal), len(s))
+    i_notify = rng.integers(0, len(p.notify), len(rn))
+    i_mtext = rng.integers(0, len(p.marketing), len(rm))
     ctype = np.concatenate(
         [np.zeros(len(s), dtype=np.int8), np.ones(len(rn) + len(rm), dtype=np.int8)]
     )
+    op = w.numbers["operator"]
     return {
-        "source_org": ids.pick(_ORGS, w.numbers["operator"][recv]),
+        "source_org": lambda: ids.pick(_ORGS, op[recv]),
         "event_time": t,
-        "sender": sender,
-        "receiver": w.num_str.take(recv),
-        "content": content,
-        "sender_card_type": ids.pick(_CARD_TYPES, ctype),
+        "sender": lambda: pa.concat_arrays(
+            [
+                w.num_str.take(snd),
+                p.service_senders.take(i_service),
+                p.marketing_senders.take(i_marketing),
+            ]
+        ),  # fmt: skip
+        "receiver": lambda: w.num_str.take(recv),
+        "content": lambda: pa.concat_arrays(
+            [p.personal.take(i_personal), p.notify.take(i_notify), p.marketing.take(i_mtext)]
+        ),  # fmt: skip
+        "sender_card_type": lambda: ids.pick(_CARD_TYPES, ctype),
     }
 
 
@@ -292,7 +301,7 @@ def transfers(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> di
     payer_a, payee_a, amt_a, t_a, chan_a = (x[keep] for x in (payer_a, payee_a, amt_a, t_a, chan_a))
     # admit outflows in time order per payer while start-of-day balance allows (externals unlimited)
     sim = w.simulated_account()
-    order = np.lexsort((t_a, payer_a))
+    order = ids.lexsort2(payer_a, t_a)
     payer_a, payee_a, amt_a, t_a, chan_a = (
         x[order] for x in (payer_a, payee_a, amt_a, t_a, chan_a)
     )
@@ -305,10 +314,12 @@ def transfers(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> di
     ok = (~sim[payer_a]) | (run <= avail)
     # once a payer's run exceeds the balance, later ones are dropped as well (run is monotone)
     payer_a, payee_a, amt_a, t_a, chan_a = (x[ok] for x in (payer_a, payee_a, amt_a, t_a, chan_a))
-    out = np.bincount(payer_a, weights=amt_a, minlength=len(w.balance)).astype(np.int64)
-    inn = np.bincount(payee_a, weights=amt_a, minlength=len(w.balance)).astype(np.int64)
-    w.balance -= np.where(sim, out, 0)
-    w.balance += np.where(sim, inn, 0)
+    # book the day's moves on tracked accounts only (scatter-adds over the moved rows instead of
+    # four passes over every account in the region)
+    m = sim[payer_a]
+    np.subtract.at(w.balance, payer_a[m], amt_a[m])
+    m = sim[payee_a]
+    np.add.at(w.balance, payee_a[m], amt_a[m])
     return transfer_columns(w, payer_a, payee_a, amt_a, t_a, chan_a, rng, ctx.pools)
 
 
@@ -319,27 +330,28 @@ CHANNELS = ["mobile_banking", "online_banking", "third_party", "atm", "counter",
 
 
 def transfer_columns(w, payer, payee, amt, t, chan, rng, pools) -> dict:
-    inst = ids.pick(_INSTITUTIONS, w.accounts["institution"][payer])
+    inst_i = w.accounts["institution"][payer]
     owner = w.accounts["owner"][payer]
     dev = np.where(owner >= 0, w.primary_device[np.maximum(owner, 0)], 0)
     has_dev = (owner >= 0) & (chan != 3)
     county = np.where(owner >= 0, w.people["county"][np.maximum(owner, 0)], 0)
-    serial = pc.binary_join_element_wise(
-        inst, ids.to_str(t // 1000 % 10**10 * 100 + rng.integers(0, 100, len(t))), ""
-    )
+    serial_no = t // 1000 % 10**10 * 100 + rng.integers(0, 100, len(t))
+    ip = rng.integers(0, len(pools.ips), len(t))
     return {
-        "source_org": inst,
+        "source_org": lambda: ids.pick(_INSTITUTIONS, inst_i),
         "event_time": t,
-        "payer_account": w.acc_str.take(payer),
-        "payee_account": w.acc_str.take(payee),
+        "payer_account": lambda: w.acc_str.take(payer),
+        "payee_account": lambda: w.acc_str.take(payee),
         "amount_fen": amt,
-        "channel": ids.pick(CHANNELS, chan),
-        "serial_no": serial,
-        "device_id": pc.if_else(
+        "channel": lambda: ids.pick(CHANNELS, chan),
+        "serial_no": lambda: pc.binary_join_element_wise(
+            ids.pick(_INSTITUTIONS, inst_i), ids.to_str(serial_no), ""
+        ),
+        "device_id": lambda: pc.if_else(
             pa.array(has_dev), w.imei_str.take(dev), pa.scalar(None, pa.string())
         ),
-        "ip": pools.ips.take(rng.integers(0, len(pools.ips), len(t))),
-        "place": w.county_str.take(county.astype(np.int64)),
+        "ip": lambda: pools.ips.take(ip),
+        "place": lambda: w.county_str.take(county.astype(np.int64)),
     }
 
 
@@ -350,12 +362,16 @@ def url_visits(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> d
     c = rng.poisson(np.minimum(1.2 * ex, 8))
     s = np.repeat(np.arange(lo, hi), c)
     num = w.primary_number[s]
+    op = w.numbers["operator"]
+    t = sample_times(rng, len(s), "social", ctx.day_us)
+    url = rng.choice(len(p.urls), len(s), p=p.url_weights)
+    ip = rng.integers(0, len(p.ips), len(s))
     return {
-        "source_org": ids.pick(_ORGS, w.numbers["operator"][num]),
-        "event_time": sample_times(rng, len(s), "social", ctx.day_us),
-        "number": w.num_str.take(num),
-        "url": p.urls.take(rng.choice(len(p.urls), len(s), p=p.url_weights)),
-        "ip": p.ips.take(rng.integers(0, len(p.ips), len(s))),
+        "source_org": lambda: ids.pick(_ORGS, op[num]),
+        "event_time": t,
+        "number": lambda: w.num_str.take(num),
+        "url": lambda: p.urls.take(url),
+        "ip": lambda: p.ips.take(ip),
     }
 
 
@@ -366,14 +382,15 @@ def app_installs(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) ->
     s = np.repeat(np.arange(lo, hi), c)
     app = rng.integers(0, len(p.app_ids), len(s))
     num = w.primary_number[s]
+    n = len(s)
     return {
-        "source_org": ids.const("MIIT-APPMON", len(s)),
+        "source_org": lambda: ids.const("MIIT-APPMON", n),
         "event_time": sample_times(rng, len(s), "social", ctx.day_us),
-        "number": w.num_str.take(num),
-        "app_id": p.app_ids.take(app),
-        "apk_sha256": p.app_sha.take(app),
-        "app_label": p.app_labels.take(app),
-        "imei": w.imei_str.take(w.primary_device[s]),
+        "number": lambda: w.num_str.take(num),
+        "app_id": lambda: p.app_ids.take(app),
+        "apk_sha256": lambda: p.app_sha.take(app),
+        "app_label": lambda: p.app_labels.take(app),
+        "imei": lambda: w.imei_str.take(w.primary_device[s]),
     }
 
 

@@ -16,12 +16,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 
-from fanzha.sim.engine import KINDS, SimConfig, Stats, schema_of, simulate
+from fanzha.sim.engine import KINDS, Deferred, SimConfig, Stats, schema_of, simulate
 from fanzha.sim.fraud import FraudState
 from fanzha.sim.truth import write_truth
 from fanzha.sim.world import World
 from fanzha.store.lake import EventLake
-
 
 DAY_US = 86_400_000_000
 # Columns whose values come from small pools (organisations, enums, message/URL/IP pools): these
@@ -93,17 +92,18 @@ class LakeSink:
         self._thread = threading.Thread(target=self._run, name="fanzha-sim-lake", daemon=True)
         self._thread.start()
 
-    def __call__(self, kind: str, table: pa.Table) -> None:
-        schema = schema_of(kind)
-        if table.schema != schema:
-            table = table.select(schema.names).cast(schema)
+    accepts_deferred = True  # engine.Deferred tables are built on the writer thread
+
+    def __call__(self, kind: str, table: pa.Table | Deferred) -> None:
         if table.num_rows == 0:
             return
         with self._cond:
-            while self._rows > 0 and self._rows + table.num_rows > self.max_rows and not self._error:
+            while (
+                self._rows > 0 and self._rows + table.num_rows > self.max_rows and not self._error
+            ):
                 self._cond.wait()
             self._raise()
-            self._queue.append((kind, table))
+            self._queue.append((kind, table))  # type: ignore[arg-type]
             self._rows += table.num_rows
             self._cond.notify_all()
 
@@ -128,15 +128,21 @@ class LakeSink:
             if item is None:
                 return
             kind, table = item
+            n = table.num_rows
             try:
                 if self._error is None:
+                    if isinstance(table, Deferred):
+                        table = table.build()
+                    schema = schema_of(kind)
+                    if table.schema != schema:
+                        table = table.select(schema.names).cast(schema)
                     for day, part in split_by_utc_day(table):
                         write_part(self.lake.kind_dir(kind) / f"day={day}", part)
             except BaseException as exc:  # noqa: BLE001 - handed to the generating thread
                 self._error = exc
             with self._cond:
                 self._queue.popleft()
-                self._rows -= table.num_rows
+                self._rows -= n
                 self._cond.notify_all()
 
 

@@ -334,7 +334,7 @@ def fill(template: str, rng: np.random.Generator, **known: str) -> str:
 
 
 _SLOTS = {
-    "amt": lambda r: str(int(r.choice([1, 2, 5, 10])) * int(r.integers(10, 2000))),
+    "amt": lambda r: str((1, 2, 5, 10)[int(r.integers(0, 4))] * int(r.integers(10, 2000))),
     "bal": lambda r: f"{r.integers(100, 90000)}.{r.integers(0, 100):02d}",
     "tail": lambda r: f"{r.integers(0, 10000):04d}",
     "mm": lambda r: f"{r.integers(1, 13)}",
@@ -363,6 +363,7 @@ _SLUG = "abcdefghjkmnpqrstuvwxyz23456789"
 _TITLES = ["老师", "经理", "警官", "总", ""]
 
 
+_TAILS = ["", " ", "【回T退订】", "!", "~"]
 _NOISE = [
     ("，", ","),
     ("。", "."),
@@ -387,5 +388,5 @@ def compose_fraud_text(
         if rng.random() < 0.08:
             text = text.replace(a, b)
     if not spoken and rng.random() < 0.15:
-        text = text + str(rng.choice(["", " ", "【回T退订】", "!", "~"]))
+        text = text + _TAILS[int(rng.integers(0, len(_TAILS)))]  # = rng.choice(_TAILS)
     return fill(text, rng, **known)

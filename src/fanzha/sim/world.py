@@ -164,7 +164,13 @@ class World:
             )
 
     def simulated_account(self) -> np.ndarray:
-        return ~np.isin(self.accounts["kind"], EXTERNAL_KINDS)
+        """True for accounts whose balance is tracked (cached: asked once per chunk)."""
+        kind = self.accounts["kind"]
+        cached = self.__dict__.get("_sim_mask")
+        if cached is None or cached[0] is not kind:
+            cached = (kind, ~np.isin(kind, EXTERNAL_KINDS))
+            self.__dict__["_sim_mask"] = cached
+        return cached[1]
 
 
 def build_world(n_people: int, seed: int, start: date, days: int) -> World:
@@ -391,7 +397,7 @@ def _social_graph(world: World, employer: np.ndarray, rng: np.random.Generator) 
     hh[ends] = 1
     hh = np.cumsum(hh)
     src, dst, typ = [], [], []
-    o = np.argsort(hh, kind="stable")
+    o = ids.stable_argsort(hh)
     for off in range(1, 5):  # pairs within households (size ≤ 5)
         a = o[:-off]
         b = o[off:]
@@ -412,7 +418,7 @@ def _social_graph(world: World, employer: np.ndarray, rng: np.random.Generator) 
     typ.append(np.ones(keep.sum(), dtype=np.int8))
     # colleagues: 2 links per working person to others with the same employer
     work = np.flatnonzero(world.people["age"] < 60)
-    oe = work[np.argsort(employer[work], kind="stable")]
+    oe = work[ids.stable_argsort(employer[work])]
     for off in (1, 2):
         a, b = oe[:-off], oe[off:]
         same = employer[a] == employer[b]
@@ -422,7 +428,7 @@ def _social_graph(world: World, employer: np.ndarray, rng: np.random.Generator) 
     s = np.concatenate(src + dst)
     d = np.concatenate(dst + src)
     t = np.concatenate(typ + typ)
-    order = np.argsort(s, kind="stable")
+    order = ids.stable_argsort(s)
     s, d, t = s[order], d[order], t[order]
     world.adj_ptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=n))]).astype(np.int64)
     world.adj_idx = d.astype(np.int64)

@@ -1,7 +1,8 @@
 """``/v1/check/payment``, ``/v1/check/call``, ``/v1/check/lookup``, ``/v1/check/exposure``.
 
-The hot path: handlers are ``async`` and do their (sub-millisecond, CPU-bound or one Redis round
-trip) work inline, skipping the thread-pool hop. API keys are resolved through the access room and
+The hot path: handlers are ``async`` and do their sub-millisecond CPU-bound work inline, skipping
+the thread-pool hop; with Redis state the payment check awaits its one round trip on the worker's
+auto-pipelined connection (``check_payment_async``), so the worker serves other requests meanwhile. API keys are resolved through the access room and
 cached for ``PRINCIPAL_TTL_S`` seconds per key, so a check does not read the database (revocation
 takes effect within that time).
 

@@ -2,13 +2,16 @@
 
 The same definitions as :func:`number_sql.number_features_sql` (tested equal), for a local run
 over Parquet files: string columns are read as the dictionary codes Parquet already stores, so
-every grouping works on integers, and each grouping is one ``np.sort`` of packed int64 keys
-(numpy's SIMD sort) instead of a hash table or a window sort:
+every grouping works on integers, and each grouping is one ``np.sort`` of packed integer keys
+(numpy's SIMD sort; uint32 when they fit) instead of a hash table or a window sort:
 
 * per caller: ``bincount`` over caller codes (counts, sums);
 * inter-call gaps: sort of ``caller << b | t`` → consecutive differences within a caller;
 * distinct callees, entropy, callbacks: sort of ``caller·K + callee`` → run lengths;
-* distinct cells/cities/IMEIs and numbers per IMEI: sort of ``caller·K_x + x``.
+* distinct cells/IMEIs and numbers per IMEI: sort of ``caller·K_x + x`` (cities: a bitmap).
+
+When (caller, µs) does not fit 63 bits (millions of numbers over years) the gaps fall back to
+``np.lexsort``, slower but the same values.
 
 A Spark runner executes :func:`number_sql.number_features_sql` over the same files instead.
 """
@@ -24,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from fanzha.detect.features.number_sql import FEATURE_COLUMNS, NIGHT_HOURS, SHORT_CALL_S
+from fanzha.detect.features.number_sql import FEATURE_COLUMNS, NIGHT_HOURS, SHORT_CALL_S, WINDOWS
 from fanzha.domain.events import arrow_schema
 
 STRING_COLUMNS = ["caller", "callee", "direction", "caller_card_type", "cell", "city", "imei"]
@@ -216,7 +219,8 @@ def number_features_arrow(calls: pa.Table, gap_std: bool = True) -> pa.Table:
         packed = c << tb
         packed |= rel
         packed.sort()
-        cs, t_sorted = packed >> tb, packed & ((1 << tb) - 1)
+        cs = packed >> tb
+        t_sorted = np.bitwise_and(packed, (1 << tb) - 1, out=packed)  # in place: fewer pages
     else:  # too wide to pack: a slower lexicographic sort, same result
         order = np.lexsort((rel, c))
         cs, t_sorted = c[order], rel[order]
@@ -232,10 +236,13 @@ def number_features_arrow(calls: pa.Table, gap_std: bool = True) -> pa.Table:
     gap_sd = np.full(k, np.nan)
     if gap_std and n_rows > 1:
         # population std of the gaps around their mean, summed within each caller's run
-        dev = np.diff(t_sorted) / 1e6 - gap_mean[cs[1:]]
+        dev = np.subtract(t_sorted[1:], t_sorted[:-1], dtype=np.float64)
+        dev /= 1e6
+        dev -= gap_mean[cs[1:]]
         dev[head[1:] - 1] = 0.0  # the step from one caller's last call to the next caller
+        dev *= dev
         with np.errstate(invalid="ignore", divide="ignore"):
-            sq = np.bincount(cs[1:], dev * dev, k)
+            sq = np.bincount(cs[1:], dev, k)
             gap_sd = np.where(many, np.sqrt(sq / (out_calls - 1)), np.nan)
 
     # (caller, callee) pairs: spread of callees, entropy, callbacks
@@ -307,3 +314,22 @@ def number_features_parquet(
 ) -> pa.Table:
     """:func:`number_features_arrow` over the calls in Parquet file(s) within [since, until)."""
     return number_features_arrow(read_calls(paths, since, until, use_threads), gap_std)
+
+
+def windowed_number_features_arrow(calls: pa.Table, as_of: datetime) -> pa.Table:
+    """:func:`number_sql.windowed_number_features` from one read of the widest window: the
+    narrower windows filter the table in memory. ``calls`` must cover the widest window."""
+    ts = calls["event_time"].cast(pa.int64())
+    end = pa.scalar(as_of, pa.timestamp("us", tz="UTC")).value
+    parts = {}
+    for name, width in WINDOWS.items():
+        start = end - int(width.total_seconds() * 1_000_000)
+        mask = pc.and_(pc.greater_equal(ts, start), pc.less(ts, end))
+        parts[name] = number_features_arrow(calls.filter(mask))
+    widest = parts[list(WINDOWS)[-1]]
+    arrays = {"number": widest["number"]}
+    for name, t in parts.items():
+        rows = pc.index_in(widest["number"], value_set=t["number"])
+        for col in FEATURE_COLUMNS:
+            arrays[f"{col}_{name}"] = t[col].take(rows)
+    return pa.table(arrays)

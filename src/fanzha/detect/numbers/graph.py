@@ -186,7 +186,9 @@ def belief_features(S: sp.csr_matrix, belief: np.ndarray) -> pd.DataFrame:
     mx = np.where(mx > 0, mx - 1.0, np.nan)
     m_has = np.isfinite(mean)
     cnt2 = S @ m_has.astype(float)
-    mean2 = np.divide(S @ np.where(m_has, mean, 0.0), cnt2, out=np.full(len(b), np.nan), where=cnt2 > 0)
+    mean2 = np.divide(
+        S @ np.where(m_has, mean, 0.0), cnt2, out=np.full(len(b), np.nan), where=cnt2 > 0
+    )
     return pd.DataFrame(
         {
             "g_nb_risk_mean": mean,

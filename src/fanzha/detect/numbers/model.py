@@ -1,10 +1,13 @@
 """Fraud-number model for partners' per-number aggregate tables, with an optional call graph.
 
-Training: table features (+ graph structure, neighbours' feature aggregates, a spectral embedding
-and out-of-fold label features) → LightGBM; out-of-fold predictions pick the F1-optimal threshold
-and validate the explicit rules. Everything scoring needs is stored in the model directory:
-``model.txt`` (LightGBM), ``meta.json`` (encoding, threshold, rules, quantiles) and ``graph.npz``
-(training labels and features by node, spectral basis).
+Without a graph: table features → LightGBM (seed-averaged). With a graph, two stages: stage 1
+scores every number from the table alone (out-of-fold for the training rows); stage 2 adds graph
+structure, known-fraud contacts (training labels only, out-of-fold for the training rows) and
+neighbours' risk (a known label, else the stage-1 score of a number in the training or scoring
+table). Out-of-fold predictions pick the F1-optimal threshold and validate the explicit rules.
+The model directory holds everything scoring needs: ``model_<i>.txt`` (stage 2), ``stage1.txt``,
+``meta.json`` (encoding, threshold, rules, quantiles) and ``graph.npz`` (the training rows' node
+ids, labels and features: the partner's own labels, so a scoring table needs no labels).
 """
 
 from __future__ import annotations
@@ -190,7 +193,9 @@ class NumberModel:
             raise ValueError(f"table: label column {label_col!r} must hold 0/1 for every row")
         y = y.to_numpy(dtype=int)
         if y.sum() < n_folds or (len(y) - y.sum()) < n_folds:
-            raise ValueError(f"table: label column {label_col!r} needs ≥ {n_folds} rows of each class")
+            raise ValueError(
+                f"table: label column {label_col!r} needs ≥ {n_folds} rows of each class"
+            )
         enc = TableEncoder.fit(df, exclude={label_col, id_col})
         X = enc.transform(df).reset_index(drop=True)
         self.meta = {
@@ -328,9 +333,7 @@ class NumberModel:
             node_X = np.full((n, X.shape[1]), np.nan)
             node_X[self.state["train_ids"]] = self.state["train_X"]
             node_X[ids] = X.to_numpy(dtype=float)
-            block = self._graph_block(
-                A, S, ids, node_X, self.state["svd_V"], self.state["svd_s"]
-            )
+            block = self._graph_block(A, S, ids, node_X, self.state["svd_V"], self.state["svd_s"])
             known = np.full(n, np.nan)
             known[self.state["train_ids"]] = self.state["train_y"]
             bel = known.copy()

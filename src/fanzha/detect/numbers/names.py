@@ -101,6 +101,11 @@ FEATURE_NAMES: dict[str, str] = {
     "g_prop_1hop": "联系人风险",
     "g_prop_2hop": "二度联系人风险",
     "g_fraud_2hop": "与涉诈号码的共同联系人",
+    "g_nb_risk_mean": "联系人平均风险",
+    "g_nb_risk_max": "联系人最高风险",
+    "g_nb_risky": "高风险联系人数",
+    "g_nb_risky_share": "高风险联系人占比",
+    "g_2hop_risk_mean": "二度联系人平均风险",
 }
 
 _NB = re.compile(r"^nb_(mean|max)_(.+)$")

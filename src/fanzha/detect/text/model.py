@@ -27,6 +27,9 @@ META_FILE = "metadata.json"
 
 _jieba_ready = False
 
+# A message's n-grams for evidence: (feature text, model column, start, length), 2+ characters.
+Grams = tuple[str, np.ndarray, np.ndarray, np.ndarray]
+
 
 def _jieba_tokens(text: str) -> list[str]:
     global _jieba_ready
@@ -160,13 +163,32 @@ class TextModel:
         X = self._transform([for_features(t) for t in normed])
         return self._proba(X), normed, X
 
-    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
-        """Sigmoid-calibrated one-vs-rest scores, normalised (as sklearn's CalibratedClassifierCV)."""
+    def _coef_features(self) -> np.ndarray:
+        """Coefficients as (features × classes), C-contiguous: no copy per product, cheap rows."""
         assert self._coef is not None
         coef_t = self.__dict__.get("_coef_t")
-        if coef_t is None:  # C-contiguous (features × classes): no copy per product
+        if coef_t is None:
             coef_t = self.__dict__["_coef_t"] = np.ascontiguousarray(self._coef.T)
-        d = np.asarray(X @ coef_t, dtype=np.float64) + self._intercept
+        return coef_t
+
+    def _proba(self, X: sp.csr_matrix) -> np.ndarray:
+        """Sigmoid-calibrated one-vs-rest scores, normalised (as sklearn's CalibratedClassifierCV)."""
+        d = np.asarray(X @ self._coef_features(), dtype=np.float64) + self._intercept
+        return self._calibrate(d)
+
+    def _predict_one(
+        self, text: str
+    ) -> tuple[np.ndarray, str, tuple[np.ndarray, np.ndarray], Grams]:
+        """One message without sparse matrices (the API path): proba (1 × classes), the
+        normalised text, its feature row (sorted columns, weights) and its n-grams for evidence."""
+        normed = normalize(text)
+        feat = for_features(normed)
+        cols, w, (gc, gs, gl) = self.vectorizers[0][1].transform_one(feat)
+        d = (w @ self._coef_features()[cols]).astype(np.float64) + self._intercept
+        keep = gl >= 2
+        return self._calibrate(d[None, :]), normed, (cols, w), (feat, gc[keep], gs[keep], gl[keep])
+
+    def _calibrate(self, d: np.ndarray) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(d * self._cal[:, 0] + self._cal[:, 1]))
         if len(self.classes_) == 2:
             return np.column_stack([1.0 - p[:, 0], p[:, 0]])
@@ -176,13 +198,13 @@ class TextModel:
         p[(p.sum(axis=1) == 0)] = 1.0 / len(self.classes_)
         return p
 
-    def _direction(self, cls_index: int) -> np.ndarray:
-        """Weights pushing towards class ``cls_index`` and away from the normal class."""
-        assert self._coef is not None
+    def _direction(self, cls_index: int, cols: np.ndarray) -> np.ndarray:
+        """Weights of ``cols`` pushing towards class ``cls_index`` and away from the normal class."""
+        coef_t = self._coef_features()
         ni = self.classes_.index(self.normal_class)
-        if self._coef.shape[0] == 1:  # binary: coef points to classes_[1]
-            return self._coef[0] if ni == 0 else -self._coef[0]
-        return self._coef[cls_index] - self._coef[ni]
+        if coef_t.shape[1] == 1:  # binary: coef points to classes_[1]
+            return coef_t[cols, 0] if ni == 0 else -coef_t[cols, 0]
+        return coef_t[cols, cls_index] - coef_t[cols, ni]
 
     def classify(
         self, texts: Sequence[str | None], evidence: bool = True, top_ngrams: int = 3
@@ -190,16 +212,35 @@ class TextModel:
         clean = [t if isinstance(t, str) else "" for t in texts]
         if not clean:
             return []
-        proba, normed, X = self.predict_proba(clean)
+        single = len(clean) == 1 and len(self.vectorizers) == 1
+        if single:
+            proba, one, row, grams = self._predict_one(clean[0])
+            normed = [one]
+
+            def feature_row(r: int) -> tuple[np.ndarray, np.ndarray]:
+                return row
+
+        else:
+            proba, normed, X = self.predict_proba(clean)
+
+            def feature_row(r: int) -> tuple[np.ndarray, np.ndarray]:
+                lo, hi = X.indptr[r], X.indptr[r + 1]
+                idx, data = X.indices[lo:hi], X.data[lo:hi]
+                order = np.argsort(idx)
+                return idx[order], data[order]
+
         ni = self.classes_.index(self.normal_class)
         fraud_idx = [i for i in range(len(self.classes_)) if i != ni]
         scores = 1.0 - proba[:, ni]
         flagged = [
             r for r in range(len(clean)) if clean[r].strip() and scores[r] >= self.params.threshold
         ]
-        table = self._ngram_table([for_features(normed[r]) for r in flagged]) if evidence else {}
-        ngrams = {r: table[k] for k, r in enumerate(flagged)} if evidence else {}
-        directions: dict[int, np.ndarray] = {}
+        ngrams: dict[int, Grams] = {}
+        if evidence and single:
+            ngrams = {0: grams}
+        elif evidence:
+            table = self._ngram_table([for_features(normed[r]) for r in flagged])
+            ngrams = {r: table[k] for k, r in enumerate(flagged)}
         out: list[TextVerdict] = []
         for r in range(len(clean)):
             p = proba[r]
@@ -225,15 +266,11 @@ class TextModel:
                 else []
             )
             if evidence and is_fraud and top_ngrams > 0:
-                if best not in directions:
-                    directions[best] = self._direction(best)
-                ev += self._model_evidence(X, r, ngrams[r], directions[best], hits, top_ngrams)
+                ev += self._model_evidence(feature_row(r), ngrams[r], best, hits, top_ngrams)
             out.append(TextVerdict(bool(is_fraud), ftype, round(score, 6), ev))
         return out
 
-    def _ngram_table(
-        self, feats: list[str]
-    ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
+    def _ngram_table(self, feats: list[str]) -> list[Grams]:
         """For each doc: (text, model column, start, length) of its n-grams of 2+ characters."""
         from fanzha.detect.text.features import hashed_ngrams
 
@@ -257,23 +294,20 @@ class TextModel:
 
     def _model_evidence(
         self,
-        X: sp.csr_matrix,
-        r: int,
-        grams: tuple[str, np.ndarray, np.ndarray, np.ndarray],
-        direction: np.ndarray,
+        row: tuple[np.ndarray, np.ndarray],
+        grams: Grams,
+        best: int,
         hits: list[Hit],
         top: int,
     ) -> list[dict[str, Any]]:
+        """The n-grams (2+ characters) that pushed this message most towards class ``best``."""
         feat, cols, starts, lens = grams
         if len(cols) == 0:
             return []
-        lo, hi = X.indptr[r], X.indptr[r + 1]
-        idx, data = X.indices[lo:hi], X.data[lo:hi]
-        order = np.argsort(idx)
-        idx, data = idx[order], data[order]
+        idx, data = row  # the message's feature row, columns sorted
         pos = np.clip(np.searchsorted(idx, cols), 0, max(0, len(idx) - 1))
         w = np.where(idx[pos] == cols, data[pos], 0.0) if len(idx) else np.zeros(len(cols))
-        contrib = w * direction[cols]
+        contrib = w * self._direction(best, cols)
         ev: list[dict[str, Any]] = []
         seen = [h.phrase for h in hits]
         for j in np.argsort(-contrib)[: 8 * top + 8]:

@@ -311,6 +311,56 @@ def _simple_facts(hosts: pa.Array) -> _Simple:
     )
 
 
+def _piece_hits(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, seps: bytes) -> np.ndarray:
+    """Per range [lo, hi) of ``data``: does one of its pieces (split on ``seps``) look random?"""
+    n = len(lo)
+    size = len(data) + 1
+    edges = np.bincount(lo, minlength=size) - np.bincount(hi, minlength=size)
+    is_sep = np.zeros(len(data), bool)
+    for c in seps:
+        is_sep |= data == c
+    sep = np.flatnonzero(is_sep & (np.cumsum(edges)[: len(data)] > 0))
+    # pieces are disjoint and ordered, so the i-th smallest start pairs with the i-th smallest end
+    starts = np.sort(np.concatenate([lo, sep + 1]))
+    ends = np.sort(np.concatenate([sep, hi]))
+    lens = ends - starts
+    digits = np.zeros(len(data) + 1, np.int64)
+    np.cumsum((data >= 48) & (data <= 57), out=digits[1:])
+    alpha = np.zeros(len(data) + 1, np.int64)
+    np.cumsum((data >= 97) & (data <= 122), out=alpha[1:])
+    nd = digits[ends] - digits[starts]
+    na = alpha[ends] - alpha[starts]
+    hit = (lens >= 8) & (nd >= 4) & (na > 0)
+    long_ = np.flatnonzero(lens >= 12)
+    if len(long_):
+        ls, ll = starts[long_], lens[long_]
+        pid = np.repeat(np.arange(len(long_)), ll)
+        pos = np.repeat(ls - np.concatenate([[0], np.cumsum(ll)[:-1]]), ll) + np.arange(ll.sum())
+        key = np.sort(pid * 256 + data[pos])  # (piece, byte) runs: the character counts
+        first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
+        cnt = np.diff(np.concatenate([first, [len(key)]]))
+        piece = key[first] // 256
+        p = cnt / ll[piece]
+        ent = np.bincount(piece, weights=-p * np.log2(p), minlength=len(long_))
+        hit[long_[ent >= 3.5 - 1e-9]] = True
+    owner = np.searchsorted(np.sort(lo), starts, side="right") - 1
+    order = np.argsort(lo, kind="stable")
+    out = np.zeros(n, bool)
+    out[order[owner[hit]]] = True
+    return out
+
+
+def _random_pieces(S: _Simple) -> np.ndarray:
+    """Hosts that could trip the random-label rule (a superset: every piece of the host split on
+    dots and dashes, and of the registrable domain split on dashes only, not only the longest)."""
+    out = _piece_hits(S.data, S.start, S.end, b".-_")
+    # where the registrable domain does not end with ".suffix", rules keep it whole, dots and all
+    whole = np.flatnonzero((S.reg_start == S.suf_start) | (S.suf_start == S.end))
+    if len(whole):
+        out[whole] |= _piece_hits(S.data, S.reg_start[whole], S.end[whole], b"-_")
+    return out
+
+
 def _edit_hits(S: _Simple, s: np.ndarray, e: np.ndarray) -> np.ndarray:
     """Labels one deletion away from a brand token (or from its deletion neighbourhood)."""
     T = tables()
@@ -377,7 +427,7 @@ def host_table(keys: pa.Array) -> Hosts:
             | _any_match(sk, T.english)
             | (pc.count_substring(sk, ".").to_numpy(zero_copy_only=False) >= 4)
             | (pc.count_substring(sk, "-").to_numpy(zero_copy_only=False) >= 3)
-            | _any_match(sk, r"[^._-]{12,}|\d[^._-]*\d[^._-]*\d[^._-]*\d")
+            | _random_pieces(S)
         )
         # brand tokens: per label, so that host_reasons can skip the labels that cannot match
         labels = _take_ranges(S.data, S.label_s, S.label_e)

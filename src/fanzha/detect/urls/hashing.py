@@ -41,6 +41,56 @@ def column_bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return data, offsets - offsets[0]
 
 
+def _bucket(h: np.ndarray, salt: int, n_features: int) -> np.ndarray:
+    """Multiply-shift (Fibonacci) hashing of the rolled n-gram hash into ``n_features`` buckets."""
+    bits = n_features.bit_length() - 1
+    with np.errstate(over="ignore"):
+        z = (h + np.uint64((salt * 0x9E3779B97F4A7C15) & (2**64 - 1))) * _MIX1
+    return (z >> np.uint64(64 - bits)).astype(np.int64)
+
+
+def ngram_scores(
+    arr: pa.Array, ngram_range: tuple[int, int], weights: np.ndarray, salt: int
+) -> np.ndarray:
+    """Per value: sum of ``weights`` over its n-gram columns / sqrt(number of n-grams).
+
+    The same number as (row of :func:`ngram_columns` with :func:`row_norms` values) @ weights,
+    without materialising rows and columns (the scoring path).
+    """
+    n_features = len(weights)
+    data, offsets = column_bytes(arr)
+    lens = np.diff(offsets)
+    out = np.zeros(len(lens))
+    total = len(data)
+    if total == 0:
+        return out
+    codes = data.astype(np.uint64)
+    nmin, nmax = ngram_range
+    end_of = np.repeat(offsets[1:], lens)  # end of the value each byte belongs to
+    acc = np.zeros(total + 1)
+    pos = np.arange(total, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        h = np.zeros(total, dtype=np.uint64)
+        for n in range(1, nmax + 1):
+            m = total - n + 1
+            if m <= 0:
+                break
+            h = h[:m] * _P + codes[n - 1 : n - 1 + m]
+            if n < nmin:
+                continue
+            w = weights[_bucket(h, salt * 64 + n, n_features)]
+            w[end_of[:m] - pos[:m] < n] = 0.0
+            acc[1 : m + 1] += w
+    cs = np.cumsum(acc)
+    sums = cs[offsets[1:]] - cs[offsets[:-1]]
+    count = np.zeros(len(lens), np.int64)
+    for n in range(nmin, nmax + 1):
+        count += np.maximum(lens - n + 1, 0)
+    nz = count > 0
+    out[nz] = sums[nz] / np.sqrt(count[nz])
+    return out
+
+
 def ngram_columns(
     arr: pa.Array, ngram_range: tuple[int, int], n_features: int, salt: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -57,7 +107,6 @@ def ngram_columns(
     row_of = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
     remaining = offsets[1:][row_of] - np.arange(total, dtype=np.int64)
     nmin, nmax = ngram_range
-    mask = np.uint64(n_features - 1)
     rows, cols = [], []
     with np.errstate(over="ignore"):
         h = np.zeros(total, dtype=np.uint64)
@@ -69,7 +118,7 @@ def ngram_columns(
             if n < nmin:
                 continue
             idx = np.flatnonzero(remaining[:m] >= n)
-            cols.append((_finalize(h[idx], salt * 64 + n) & mask).astype(np.int64))
+            cols.append(_bucket(h[idx], salt * 64 + n, n_features))
             rows.append(row_of[idx])
     if not rows:
         return empty, empty
@@ -89,3 +138,34 @@ def count_bytes(arr: pa.Array, lo: int, hi: int) -> np.ndarray:
     cs = np.zeros(len(data) + 1, np.int64)
     np.cumsum((data >= lo) & (data <= hi), out=cs[1:])
     return cs[offsets[1:]] - cs[offsets[:-1]]
+
+
+def word_columns(
+    arr: pa.Array, n_features: int, salt: int, pattern: str = "[^a-z0-9]+"
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row, column) of every word (split on ``pattern``) of every value, hashed whole."""
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern_regex(arr, pattern)
+    words = pc.list_flatten(lists)
+    rows = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+    data, off = column_bytes(words)
+    keep = np.diff(off) > 0
+    if not keep.any():
+        e = np.zeros(0, np.int64)
+        return e, e
+    codes = data.astype(np.uint64)
+    # FNV-style hash of each word: fold bytes with a running product, then finalise
+    with np.errstate(over="ignore"):
+        pos = np.arange(len(data), dtype=np.int64)
+        word_of = np.repeat(np.arange(len(off) - 1), np.diff(off))
+        rel = pos - off[:-1][word_of]
+        powers = np.cumprod(np.full(max(int(rel.max(initial=0)) + 1, 1), _P, dtype=np.uint64))
+        powers = np.concatenate([[np.uint64(1)], powers[:-1]])
+        contrib = (codes + np.uint64(1)) * powers[rel]
+        cs = np.zeros(len(data) + 1, np.uint64)
+        np.cumsum(contrib, out=cs[1:])
+        h = cs[off[1:]] - cs[off[:-1]]
+    mask = np.uint64(n_features - 1)
+    cols = (_finalize(h, salt * 64) & mask).astype(np.int64)
+    return rows[keep], cols[keep]

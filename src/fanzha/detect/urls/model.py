@@ -11,6 +11,7 @@ the host and cannot score the *shape* of a URL instead of its risk.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +24,13 @@ import pyarrow.compute as pc
 import scipy.sparse as sp
 
 from fanzha.detect.urls import batch as B
-from fanzha.detect.urls.hashing import count_bytes, ngram_columns, row_norms
+from fanzha.detect.urls.hashing import (
+    count_bytes,
+    ngram_columns,
+    ngram_scores,
+    row_norms,
+    word_columns,
+)
 from fanzha.detect.urls.rules import Reason, lists, parse_url, rule_score
 
 MODEL_FILE = "model.joblib"
@@ -47,7 +54,7 @@ URL_STATS = [
 ]  # fmt: skip
 N_DENSE = _K + len(HOST_STATS) + len(URL_STATS)
 # salts of the hashed blocks
-_HOST, _REG, _SUB, _PATH = 1, 2, 3, 4
+_HOST, _REG, _SUB, _PATH, _WORDS = 1, 2, 3, 4, 5
 
 
 @dataclass
@@ -73,15 +80,25 @@ class Features:
 
     urls: B.Urls
     dense: np.ndarray  # (n, N_DENSE) float32
-    host_blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # (host row, column, value)
-    path_block: tuple[np.ndarray, np.ndarray, np.ndarray]  # (url row, column, value)
+    host_blocks: list[tuple[pa.Array, tuple[int, int] | None, int]]  # per host: (docs, n, salt)
+    path_blocks: list[tuple[pa.Array, tuple[int, int] | None, int]]  # per URL; n None: words
     path_reasons: list[list[Reason] | None]
 
 
-def _block(arr: pa.Array, rng: tuple[int, int], salt: int) -> tuple[np.ndarray, ...]:
-    rows, cols = ngram_columns(arr, rng, N_HASH, salt)
-    vals = row_norms(rows, len(arr))[rows]
-    return rows, cols, vals
+def _columns(arr: pa.Array, rng: tuple[int, int] | None, salt: int) -> tuple[np.ndarray, ...]:
+    """(row, column, value) of a hashed block: n-grams (``rng``) or whole words (None)."""
+    if rng is None:
+        rows, cols = word_columns(arr, N_HASH, salt)
+    else:
+        rows, cols = ngram_columns(arr, rng, N_HASH, salt)
+    return rows, cols, row_norms(rows, len(arr))[rows]
+
+
+def _scores(arr: pa.Array, rng: tuple[int, int] | None, salt: int, w: np.ndarray) -> np.ndarray:
+    if rng is None:
+        rows, cols, vals = _columns(arr, None, salt)
+        return np.bincount(rows, weights=w[cols] * vals, minlength=len(arr))
+    return ngram_scores(arr, rng, w, salt)
 
 
 def _np(a: pa.Array) -> np.ndarray:
@@ -134,7 +151,9 @@ def _sub_domains(H: B.Hosts) -> pa.Array:
     return subs
 
 
-def featurize(urls: Sequence[str], path_chars: int = 100, use_scheme: bool = True) -> Features:
+def featurize(
+    urls: Sequence[str], path_chars: int = 100, use_scheme: bool = True, words: bool = False
+) -> Features:
     """Features of a batch; host work once per distinct host of the batch."""
     U = B.parse_batch(list(urls))
     H = U.hosts
@@ -172,23 +191,28 @@ def featurize(urls: Sequence[str], path_chars: int = 100, use_scheme: bool = Tru
     marked = pc.binary_join_element_wise("^", H.ascii, "$", "")
     regs = pc.binary_join_element_wise("^", H.registrable, "$", "")
     host_blocks = [
-        _block(marked, (3, 5), _HOST),
-        _block(regs, (2, 5), _REG),
-        _block(_sub_domains(H), (2, 4), _SUB),
+        (marked, (3, 5), _HOST),
+        (regs, (2, 5), _REG),
+        (_sub_domains(H), (2, 4), _SUB),
     ]
     low = pc.utf8_lower(pc.utf8_slice_codeunits(path, 0, path_chars))
-    return Features(U, dense, host_blocks, _block(low, (3, 5), _PATH), pr)
+    path_blocks = [(low, (3, 5), _PATH)]
+    if words:
+        path_blocks.append((pc.utf8_lower(path), None, _WORDS))
+    return Features(U, dense, host_blocks, path_blocks, pr)
 
 
 def design_matrix(F: Features) -> sp.csr_matrix:
     """[dense | host | registrable | sub-domain | path] as one CSR matrix (training)."""
     n, nh = len(F.urls), len(F.urls.hosts)
     mats = [sp.csr_matrix(F.dense)]
-    for rows, cols, vals in F.host_blocks:
+    for docs, rng, salt in F.host_blocks:
+        rows, cols, vals = _columns(docs, rng, salt)
         m = sp.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(nh, N_HASH))
         mats.append(m[F.urls.host_id])
-    rows, cols, vals = F.path_block
-    mats.append(sp.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(n, N_HASH)))
+    for docs, rng, salt in F.path_blocks:
+        rows, cols, vals = _columns(docs, rng, salt)
+        mats.append(sp.csr_matrix((vals.astype(np.float32), (rows, cols)), shape=(n, N_HASH)))
     return sp.hstack(mats, format="csr", dtype=np.float32)
 
 
@@ -202,6 +226,7 @@ class UrlModel:
         stack: bool = False,
         use_scheme: bool = True,
         trees: int = 120,
+        words: bool = False,
     ):
         self.format_version = FORMAT_VERSION
         self.C = C
@@ -213,6 +238,7 @@ class UrlModel:
         self.stack = stack
         self.use_scheme = use_scheme
         self.trees = trees
+        self.words = words
         self.coef: np.ndarray | None = None
         self.intercept = 0.0
         self.booster: Any = None  # lightgbm.Booster on [dense | linear logit]
@@ -220,7 +246,7 @@ class UrlModel:
     # -- training ------------------------------------------------------------------------------
 
     def _features(self, urls: Sequence[str]) -> Features:
-        return featurize(urls, self.path_chars, self.use_scheme)
+        return featurize(urls, self.path_chars, self.use_scheme, self.words)
 
     def fit(self, urls: Sequence[str], labels: Sequence[int], with_bare: bool = True) -> UrlModel:
         from sklearn.linear_model import LogisticRegression
@@ -240,14 +266,18 @@ class UrlModel:
         if self.stack:
             group = np.arange(len(y)) % n0 if with_bare else np.arange(len(y))
             fold = np.random.default_rng(0).integers(0, 5, size=n0)[group]
-            oof = np.zeros(len(y))
+            oof = np.zeros((len(y), 3))
+            bounds = [N_DENSE, N_DENSE + len(F.host_blocks) * N_HASH, X.shape[1]]
             for f in range(5):
                 tr, te = fold != f, fold == f
                 if not te.any() or len(set(y[tr].tolist())) < 2:
                     continue
                 lr = LogisticRegression(C=self.C, max_iter=3000, solver="liblinear")
                 lr.fit(X[tr], y[tr])
-                oof[te] = lr.decision_function(X[te])
+                coef = lr.coef_[0]
+                oof[te, 0] = lr.decision_function(X[te])
+                oof[te, 1] = X[te][:, bounds[0] : bounds[1]] @ coef[bounds[0] : bounds[1]]
+                oof[te, 2] = X[te][:, bounds[1] : bounds[2]] @ coef[bounds[1] : bounds[2]]
             self.booster = self._fit_trees(np.column_stack([F.dense, oof]), y)
         return self
 
@@ -271,30 +301,43 @@ class UrlModel:
     # -- scoring -------------------------------------------------------------------------------
 
     def _logit(self, F: Features) -> np.ndarray:
+        """Linear score split in parts: columns [total, host n-grams, path n-grams]."""
         w = self.coef
         if w is None:
             raise ValueError("模型尚未训练")
         d = F.dense.astype(np.float64) @ w[:N_DENSE] + self.intercept
+        host = np.zeros(len(d))
+        path = np.zeros(len(d))
         off = N_DENSE
-        nh = len(F.urls.hosts)
-        for rows, cols, vals in F.host_blocks:
-            hs = np.bincount(rows, weights=w[off + cols] * vals, minlength=nh)
-            d += hs[F.urls.host_id]
+        for docs, rng, salt in F.host_blocks:
+            host += _scores(docs, rng, salt, w[off : off + N_HASH])[F.urls.host_id]
             off += N_HASH
-        rows, cols, vals = F.path_block
-        d += np.bincount(rows, weights=w[off + cols] * vals, minlength=len(d))
-        return d
+        for docs, rng, salt in F.path_blocks:
+            path += _scores(docs, rng, salt, w[off : off + N_HASH])
+            off += N_HASH
+        return np.column_stack([d + host + path, host, path])
 
     def _proba(self, F: Features) -> np.ndarray:
         z = self._logit(F)
         if self.booster is not None and len(z):
             return self.booster.predict(np.column_stack([F.dense, z]), num_threads=1)
-        return 1.0 / (1.0 + np.exp(-z))
+        return 1.0 / (1.0 + np.exp(-z[:, 0]))
 
     def predict_proba(self, urls: Sequence[str]) -> np.ndarray:
         return self._proba(self._features(urls))
 
     def score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
+        # A batch allocates one verdict per URL and nothing cyclic: pausing the cyclic garbage
+        # collector meanwhile spares full-heap scans (model weights, host caches) mid-batch.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._score(urls)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _score(self, urls: Sequence[str | None]) -> list[UrlVerdict]:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []

@@ -489,6 +489,7 @@ def host_reasons(
     longest = max(pieces, key=len) if pieces else ""
     if (
         len(longest) >= 12
+        and len(set(longest)) >= 12  # fewer distinct characters cannot reach 3.5 bits
         and entropy(longest) >= 3.5
         or len(longest) >= 8
         and len(_DIGITS.findall(longest)) >= 4
