@@ -59,3 +59,48 @@ def test_check_app(content_client: TestClient) -> None:
     )
     assert r.status_code == 200, r.text
     assert r.json()["is_risky"] is True and r.json()["impersonates"] == "支付宝"
+
+
+def test_lean_text_route_answers_like_fastapi(data_dir) -> None:
+    """The lean ASGI route in front of the router answers as the FastAPI route (the contract)."""
+    from fanzha.api.app import create_app
+    from fanzha.api.routers import check_content
+
+    lean_app = create_app()
+    plain_app = create_app()
+    check_content.remove_fast_routes(plain_app)
+    assert isinstance(lean_app.router.routes[0], check_content.FastTextRoute)
+    assert not any(isinstance(r, check_content.FastTextRoute) for r in plain_app.router.routes)
+    bodies = [
+        {"text": "我是公安局的，你涉嫌洗钱，马上把钱转到安 全 账 户"},
+        {"text": "【顺丰】您的快递已到小区驿站，取件码4321。"},
+        {"text": ""},
+        {"text": "兼职刷单" * 600},  # long text: answered from the thread pool
+        {},
+        {"text": "x" * 20_001},
+        {"text": 5},
+        {"text": None},
+    ]
+    with TestClient(lean_app) as lean, TestClient(plain_app) as plain:
+        for body in bodies:
+            a = lean.post("/v1/check/text", json=body)
+            b = plain.post("/v1/check/text", json=body)
+            assert a.status_code == b.status_code, body
+            ja, jb = a.json(), b.json()
+            ja.pop("request_id", None)
+            jb.pop("request_id", None)
+            assert ja == jb, body
+            assert a.headers.get("x-request-id")
+        # malformed bodies: same status and field, the reason may be worded differently
+        for raw in (b"{bad", b"", b"[1]"):
+            a = lean.post(
+                "/v1/check/text", content=raw, headers={"content-type": "application/json"}
+            )
+            b = plain.post(
+                "/v1/check/text", content=raw, headers={"content-type": "application/json"}
+            )
+            assert a.status_code == b.status_code == 422, raw
+            assert [e["field"] for e in a.json()["errors"]] == [
+                e["field"] for e in b.json()["errors"]
+            ]
+        assert lean.get("/v1/check/text").status_code == 405

@@ -143,3 +143,35 @@ def test_default_model_on_public_sample(datasets_dir: Path) -> None:
     from sklearn.metrics import roc_auc_score
 
     assert roc_auc_score(y, [v.score for v in verdicts]) > 0.9
+
+
+def test_single_message_path_matches_batch(tiny_model) -> None:
+    """One message (the API path, no sparse matrices) answers exactly as inside a batch."""
+    model, _ = tiny_model
+    texts = [t for t, _ in generate(300, seed=5)] + ["", "好", "😀", "安全账户" * 30]
+    batch = model.classify(texts)
+    for text, b in zip(texts, batch, strict=True):
+        one = model.classify([text])[0]
+        assert (one.is_fraud, one.fraud_type) == (b.is_fraud, b.fraud_type), text
+        assert one.score == pytest.approx(b.score, abs=1e-5), text
+        assert [e["phrase"] for e in one.evidence] == [e["phrase"] for e in b.evidence], text
+
+
+def test_params_of_older_models_default_to_no_class_weight() -> None:
+    from fanzha.detect.text.model import TextParams
+
+    old = {"char_ngrams": [1, 4], "head_chars": 40, "C": 3.0}
+    assert TextParams.from_dict(old).class_weight is None
+    assert TextParams.from_dict(TextParams().to_dict()).class_weight == "balanced"
+
+
+def test_promo_corpus_is_normal_and_optional() -> None:
+    """promo_share=0 keeps earlier sequences (tests and benchmarks rely on seeds)."""
+    from fanzha.detect.text import corpus
+
+    assert list(generate(50, seed=9)) == list(generate(50, seed=9, promo_share=0.0))
+    pairs = list(generate(400, seed=9, promo_share=1.0))
+    normal = [t for t, y in pairs if y == NORMAL]
+    assert normal and all(y in {NORMAL} | {f.value for f in FraudType} for _, y in pairs)
+    assert sum("退订" in t or "回T" in t or "回复R" in t for t in normal) > len(normal) // 4
+    assert corpus._promo(__import__("random").Random(1)).count("【") <= 1

@@ -211,7 +211,13 @@ def test_every_mobile_prefix_agrees_with_parser() -> None:
     mask = clean_mobiles(pa.array(values, pa.string()))
     vals, why = normalize_many("phone", values)
     parser_says_clean = [v == x and w is None for x, v, w in zip(values, vals, why, strict=True)]
-    assert mask.tolist() == parser_says_clean
+    # the fast path never claims a number the parser would change or reject …
+    assert all(clean for m, clean in zip(mask, parser_says_clean, strict=True) if m)
+    # … and misses none but the 106… SMS ports it leaves to the parser on purpose
+    missed = [
+        x for x, m, clean in zip(values, mask, parser_says_clean, strict=True) if clean and not m
+    ]
+    assert all(x.startswith("106") for x in missed)
     assert mask.sum() > 100  # the fast path is not dead
 
 

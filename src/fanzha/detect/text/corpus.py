@@ -397,6 +397,122 @@ def _marketing(rng: random.Random) -> str:
     return f"{brand}：{body}{tail}"
 
 
+# Longer promotional and notice SMS of legitimate senders as they are really sent in bulk: an
+# opening, two to four clauses (event, offer, conditions, place/time), a call to action and often
+# an opt-out tail. Written for this project from the usual shape of such messages; the words fraud
+# also uses (贷款, 额度, 免费领取, 抽奖, 红包, 积分, 退款, 验证码, 点击链接) appear on purpose.
+_PROMO_SENDERS: dict[str, list[str]] = {
+    "telecom": ["中国移动", "中国联通", "中国电信", "中国广电", "联通沃派", "移动和包"],
+    "bank": ["招商银行", "工商银行", "建设银行", "交通银行", "平安银行", "中信银行信用卡",
+             "广发信用卡", "浦发银行信用卡", "民生银行", "邮储银行", "农业银行"],
+    "retail": ["苏宁易购", "国美电器", "永辉超市", "大润发", "沃尔玛", "屈臣氏", "名创优品",
+               "周大福", "老凤祥", "安踏", "李宁", "波司登", "海澜之家", "红星美凯龙", "宜家家居"],
+    "food": ["肯德基", "麦当劳", "必胜客", "海底捞", "西贝莜面村", "喜茶", "蜜雪冰城", "瑞幸咖啡"],
+    "estate": ["万科城", "碧桂园", "保利天悦", "融创壹号院", "龙湖天街", "绿地中心"],
+    "auto": ["一汽大众4S店", "广汽丰田4S店", "比亚迪汽车", "吉利汽车", "途虎养车", "上汽大众"],
+    "edu": ["新东方", "学而思", "英孚教育", "华图教育", "中公教育", "驾校报名处"],
+    "service": ["中国平安", "中国人寿", "美团", "携程", "华住会", "万达影城", "京东", "淘宝",
+                "拼多多", "唯品会", "得物", "网易严选", "健身中心", "美容会所", "口腔医院"],
+    "public": ["12345政务服务", "社保中心", "公积金管理中心", "税务局", "气象台", "交警支队",
+               "卫健委", "街道办", "社区居委会", "供电公司", "自来水公司"],
+}  # fmt: skip
+_PROMO_OPEN = ["尊敬的客户", "尊敬的会员", "亲爱的会员", "您好", "尊敬的用户", "亲", "尊敬的车主",
+               "尊敬的业主", "尊敬的家长", "市民朋友们", ""]  # fmt: skip
+_PROMO_EVENT: dict[str, list[str]] = {
+    "telecom": ["{month}月感恩回馈活动火热进行中", "新春特惠来啦", "年终大回馈，免单大奖等你拿",
+                "5G畅享套餐限时优惠", "宽带新装季开启", "话费充值节来了"],
+    "bank": ["信用卡境外消费返现活动开启", "周三美食五折日", "{month}月刷卡有礼", "消费分期费率优惠",
+             "网点周年庆", "新客办卡礼", "理财节开幕"],
+    "retail": ["周年庆盛大开启", "换季清仓", "双十二狂欢", "会员日到了", "新店开业大酬宾",
+               "国庆黄金周特惠", "年货节开抢"],
+    "food": ["新品上市", "会员周二半价日", "早餐套餐焕新", "周末亲子套餐上线", "生日月专属礼遇"],
+    "estate": ["{city}城芯·精装洋房样板间开放", "首付{small}万起即可安家", "国庆看房团火热报名中",
+               "现房发售，即买即住"],
+    "auto": ["秋季保养节", "新车试驾礼", "以旧换新补贴政策来了", "冬季免费检测活动"],
+    "edu": ["暑期班火热报名中", "春季班开课在即", "公务员考试冲刺班开班", "少儿英语免费试听课开放预约"],
+    "service": ["年中狂欢节", "会员专享福利日", "暑期出游季", "周末观影特惠", "年卡限时特价",
+                "口腔健康月"],
+    "public": ["{city}市将于{month}月{day}日开展防空警报试鸣", "城乡居民医保开始缴费",
+               "个人所得税综合所得汇算清缴开始", "明天起我市将出现强降温天气",
+               "{month}月{day}日{hh}起部分区域计划停电检修", "今年第{small}号台风将影响我市"],
+}  # fmt: skip
+_PROMO_OFFER: dict[str, list[str]] = {
+    "telecom": ["每月仅需{small}元，流量{gb}GB、通话{pts}分钟", "充{m}元送{small}元话费",
+                "登录手机营业厅每天可抽取视频会员和京东E卡", "老用户升级套餐免费得{gb}GB流量",
+                "办理宽带融合套餐送智能路由器", "积分可兑换话费、流量和视频会员"],
+    "bank": ["单笔消费满{m}元返{small}元", "最高可享{big}元额度，日息低至万分之{small2}",
+             "分期手续费享{disc}折", "新户首刷送{small}元立减金", "积分翻倍，可兑换航空里程",
+             "到网点办理业务即送精美礼品一份", "大额存单年利率{rate}%起"],
+    "retail": ["全场{disc}折起", "满{m}减{small}，上不封顶", "会员积分可抵现金", "进店即送精美礼品",
+               "买一送一", "第二件半价", "消费满额可参与抽奖，最高赢取{m2}元购物卡"],
+    "food": ["指定套餐立减{small}元", "凭短信到店免费领取小食一份", "第二杯半价", "新品尝鲜价{small}元",
+             "会员下单积分双倍"],
+    "estate": ["建面{pts}㎡精装三居", "总价{small}0万起", "到访即送精美礼品", "认购享{disc}.8折优惠",
+               "地铁口物业，配套名校"],
+    "auto": ["保养工时费{disc}折", "到店即送洗车一次", "购车享{m}元置换补贴", "免费检测刹车、空调、电瓶"],
+    "edu": ["报名立减{m}元", "老学员续报享{disc}折", "名师小班授课", "不满意可全额退费", "前{small}名报名送教材"],
+    "service": ["满{m}减{small}", "新人红包{small}元已放入账户", "酒店低至{disc}折", "电影票{small}.9元起",
+                "年卡直降{m}元", "洗牙套餐{m}元", "首单免运费"],
+    "public": ["请广大市民提前做好准备", "可通过官方app、微信公众号或线下窗口办理",
+               "请相互转告", "如有疑问请拨打12345咨询", "请注意防寒保暖，出行注意安全",
+               "请提前做好储水准备"],
+}  # fmt: skip
+_PROMO_WHEN = ["活动时间{month}月{day}日至{month2}月{day2}日", "仅限本周末", "{day}日前有效",
+               "数量有限，先到先得", "活动截至本月底", "每天{hh}准时开抢", ""]  # fmt: skip
+_PROMO_WHERE = ["地址：{city}市{road}路{small}号", "门店：{city}{road}店", "详见店内公告",
+                "全国门店通用", ""]  # fmt: skip
+_PROMO_ACT = ["详情点击{link}", "点击{link}立即参与", "登录官方app查看详情", "详询{hotline}",
+              "回复1立即办理", "欢迎到店咨询", "戳{link}抢购", "关注官方微信公众号了解更多",
+              "咨询热线{hotline}", "预约电话{phone}", ""]  # fmt: skip
+_PROMO_LINKS = ["u.10010.cn/{x}", "dx.10086.cn/{x}", "a.189.cn/{x}", "t.cn/{x}", "dwz.cn/{x}",
+                "m.tb.cn/{x}", "3.cn/{x}", "cmbt.cn/{x}", "url.cn/{x}", "j.mp/{x}",
+                "https://m.{brand_en}.com/{x}", "http://{brand_en}.cn/{x}"]  # fmt: skip
+_BRAND_EN = ["suning", "gome", "yonghui", "kfc", "mcd", "vanke", "pingan", "ctrip", "meituan",
+             "jd", "vip", "xdf", "huazhu", "wanda", "cmbchina", "icbc", "ccb"]  # fmt: skip
+_ROADS = ["人民", "解放", "中山", "建设", "和平", "长江", "黄河", "新华", "滨江", "胜利"]
+
+
+def _promo(rng: random.Random) -> str:
+    kind = rng.choice(list(_PROMO_SENDERS))
+    brand = rng.choice(_PROMO_SENDERS[kind])
+    slots = _slots(rng)
+    slots.update(
+        month=str(rng.randint(1, 12)),
+        month2=str(rng.randint(1, 12)),
+        day2=str(rng.randint(1, 28)),
+        small=str(rng.choice([3, 5, 8, 9, 10, 15, 19, 20, 29, 30, 50, 88, 99])),
+        small2=str(rng.choice([2, 3, 4, 5])),
+        gb=str(rng.choice([5, 10, 20, 30, 40, 100])),
+        pts=str(rng.choice([89, 100, 120, 143, 300, 500])),
+        big=str(rng.choice([50000, 100000, 200000, 300000])),
+        rate=rng.choice(["2.15", "2.6", "3.1", "1.9"]),
+        disc=str(rng.choice([5, 6, 7, 8, 9])),
+        road=rng.choice(_ROADS),
+        hotline=rng.choice(["10086", "10010", "10000", "95588", "95555", "400-820-0000",
+                            "400-888-6666", "0" + _d(2, rng) + "-" + _d(8, rng)]),
+        brand_en=rng.choice(_BRAND_EN),
+    )  # fmt: skip
+    slots["link"] = rng.choice(_PROMO_LINKS).format(x=_d(rng.randint(4, 6), rng), **slots)
+    parts = [rng.choice(_PROMO_EVENT[kind])]
+    parts += rng.sample(_PROMO_OFFER[kind], k=rng.randint(1, min(3, len(_PROMO_OFFER[kind]))))
+    for pool in (_PROMO_WHEN, _PROMO_WHERE, _PROMO_ACT):
+        if rng.random() < 0.6:
+            parts.append(rng.choice(pool))
+    body = "，".join(x.format(**slots) for x in parts if x)
+    opening = rng.choice(_PROMO_OPEN)
+    if opening:
+        body = f"{opening}，{body}"
+    body += rng.choice(["。", "！", "~", "。"])
+    if kind != "public" and rng.random() < 0.6:
+        body += rng.choice(_OPT_OUT)
+    pos = rng.random()
+    if pos < 0.7:
+        return f"【{brand}】{body}"
+    if pos < 0.9:
+        return f"{body}【{brand}】"
+    return f"{brand}提醒您：{body}"
+
+
 def _fill(tpl: str, rng: random.Random) -> str:
     return tpl.format(**_slots(rng))
 
@@ -417,12 +533,18 @@ def _noise(text: str, rng: random.Random) -> str:
 
 
 def generate(
-    n: int, seed: int = 0, fraud_share: float = 0.5, marketing_share: float = 0.5
+    n: int,
+    seed: int = 0,
+    fraud_share: float = 0.5,
+    marketing_share: float = 0.5,
+    promo_share: float = 0.0,
 ) -> Iterator[tuple[str, str]]:
     """Yield ``n`` (text, label) pairs; label is a ``FraudType`` value or ``正常``.
 
     ``marketing_share`` of the normal messages are composed service/marketing SMS (sender
-    signature, offer, own link, opt-out), the rest come from the everyday templates."""
+    signature, offer, own link, opt-out), the rest come from the everyday templates.
+    ``promo_share`` of the normal messages (drawn first) are longer bulk promotions and public
+    notices (:func:`_promo`); 0 keeps the sequence of earlier versions for a given seed."""
     rng = random.Random(seed)
     types = list(FRAUD_TEMPLATES)
     for _ in range(n):
@@ -433,6 +555,8 @@ def generate(
             if rng.random() < 0.3:  # two cues in one chat message
                 text += "，" + _fill(rng.choice(FRAUD_TEMPLATES[ft]), rng)
             yield _noise(text, rng), ft.value
+        elif promo_share and rng.random() < promo_share:
+            yield _noise(_promo(rng), rng), NORMAL
         elif rng.random() < marketing_share:
             yield _noise(_marketing(rng), rng), NORMAL
         else:

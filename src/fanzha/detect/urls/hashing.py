@@ -66,9 +66,9 @@ def ngram_scores(
         return out
     codes = data.astype(np.uint64)
     nmin, nmax = ngram_range
-    end_of = np.repeat(offsets[1:], lens)  # end of the value each byte belongs to
+    # bytes from each position to the end of its value
+    remaining = np.repeat(offsets[1:], lens) - np.arange(total, dtype=np.int64)
     acc = np.zeros(total + 1)
-    pos = np.arange(total, dtype=np.int64)
     with np.errstate(over="ignore"):
         h = np.zeros(total, dtype=np.uint64)
         for n in range(1, nmax + 1):
@@ -79,7 +79,7 @@ def ngram_scores(
             if n < nmin:
                 continue
             w = weights[_bucket(h, salt * 64 + n, n_features)]
-            w[end_of[:m] - pos[:m] < n] = 0.0
+            w[remaining[:m] < n] = 0.0
             acc[1 : m + 1] += w
     cs = np.cumsum(acc)
     sums = cs[offsets[1:]] - cs[offsets[:-1]]

@@ -263,6 +263,7 @@ class UrlModel:
         self.coef = np.ascontiguousarray(clf.coef_[0], dtype=np.float64)
         self.intercept = float(clf.intercept_[0])
         self.booster = None
+        self.__dict__.pop("_w32", None)
         if self.stack:
             group = np.arange(len(y)) % n0 if with_bare else np.arange(len(y))
             fold = np.random.default_rng(0).integers(0, 5, size=n0)[group]
@@ -305,15 +306,18 @@ class UrlModel:
         w = self.coef
         if w is None:
             raise ValueError("模型尚未训练")
+        w32 = self.__dict__.get("_w32")
+        if w32 is None:  # hashed weights as float32: half the cache footprint of the lookups
+            w32 = self.__dict__["_w32"] = w.astype(np.float32)
         d = F.dense.astype(np.float64) @ w[:N_DENSE] + self.intercept
         host = np.zeros(len(d))
         path = np.zeros(len(d))
         off = N_DENSE
         for docs, rng, salt in F.host_blocks:
-            host += _scores(docs, rng, salt, w[off : off + N_HASH])[F.urls.host_id]
+            host += _scores(docs, rng, salt, w32[off : off + N_HASH])[F.urls.host_id]
             off += N_HASH
         for docs, rng, salt in F.path_blocks:
-            path += _scores(docs, rng, salt, w[off : off + N_HASH])
+            path += _scores(docs, rng, salt, w32[off : off + N_HASH])
             off += N_HASH
         return np.column_stack([d + host + path, host, path])
 
@@ -376,6 +380,7 @@ class UrlModel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
+        state.pop("_w32", None)
         if state.get("booster") is not None:
             state["booster"] = state["booster"].model_to_string()
         return state

@@ -75,7 +75,7 @@ def evaluate(model: UrlModel, urls: Sequence[str], y: Sequence[int]) -> dict[str
     return m
 
 
-DEFAULTS: dict[str, Any] = {"C": 8.0, "stack": True}
+DEFAULTS: dict[str, Any] = {"C": 8.0, "stack": True, "words": True}
 
 
 def train_url_model(
