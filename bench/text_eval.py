@@ -36,7 +36,7 @@ CANDIDATES: dict[str, TextParams] = {
         char_ngrams=(1, 5), head_chars=20, max_features=None, C=2.0, class_weight="balanced"
     ),
 }
-CHOSEN = "c1-4_h40_C1"
+CHOSEN = "c1-4_h40_C1_bal"
 
 _OPT_OUT = re.compile(
     r"(?:回复?|发送)?(?:td|t|n|r|0000|qx)?(?:可)?退订(?:回复?)?(?:td|t|n|r)?|拒收请?回复?r|回t退订",

@@ -85,7 +85,10 @@ def main() -> None:
     if not a.skip_grouped:
         regs = np.array([parse_url(x).registrable for x in u], dtype=object)
         gtr, gte = next(GroupShuffleSplit(1, test_size=0.2, random_state=42).split(u, y, regs))
-        print("held-out (no registrable domain on both sides):", json.dumps(held_out(best, u, y, gtr, gte)))
+        print(
+            "held-out (no registrable domain on both sides):",
+            json.dumps(held_out(best, u, y, gtr, gte)),
+        )
 
 
 if __name__ == "__main__":

@@ -204,3 +204,27 @@ def test_connection_settings_follow_the_url():
     assert aio is not None
     assert (aio.host, aio.port, aio.db, aio.password) == ("10.1.2.3", 6390, 4, "pw")
     assert from_client(redis.Redis.from_url("rediss://10.1.2.3:6390/0")) is None
+
+
+def test_a_server_that_stops_answering_fails_the_waiting_checks():
+    """No reply within the timeout: the waiting commands fail (no worker hangs forever)."""
+    import time
+
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    async def run() -> float:
+        async def silent(reader, writer):  # noqa: ANN001 - reads, never answers
+            while await reader.read(1024):
+                pass
+
+        server = await asyncio.start_server(silent, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        aio = PipelinedRedis("127.0.0.1", port, timeout=0.3)
+        t = time.monotonic()
+        with pytest.raises(RedisConnectionError):
+            await aio.call("PING")
+        elapsed = time.monotonic() - t
+        server.close()
+        return elapsed
+
+    assert 0.3 <= asyncio.run(run()) < 3.0

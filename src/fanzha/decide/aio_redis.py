@@ -7,7 +7,8 @@ worker serves other requests while Redis answers, and concurrent checks of one w
 round trip: each check awaits a future that :meth:`_Protocol.data_received` resolves in order.
 
 One connection per event loop (a uvicorn worker has one); it is opened on first use and re-opened
-after it is lost (waiting commands then fail with ``ConnectionError``). Plain TCP or Unix sockets;
+after it is lost (waiting commands then fail with ``ConnectionError``), or when the server has not
+answered for ``timeout`` seconds (the URL's ``socket_timeout``, default 5 s). Plain TCP or Unix sockets;
 ``AUTH``/``SELECT`` from the URL. TLS URLs are not supported (:func:`from_client` returns None and
 the synchronous path is used).
 """
@@ -28,19 +29,38 @@ _pack = hiredis.pack_command
 
 
 class _Protocol(asyncio.Protocol):
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float = 5.0) -> None:
         self.loop = loop
+        self.timeout = timeout
         self.transport: asyncio.Transport | None = None
         self.reader = hiredis.Reader(replyError=ResponseError)
         self.waiters: deque[asyncio.Future[Any] | None] = deque()
         self.out: list[bytes] = []
         self.flush_scheduled = False
         self.lost = False
+        self.progress = 0.0  # loop time of the last reply (or of the first wait)
+        self._watch: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.progress = self.loop.time()
+        self._watch = self.loop.call_later(min(1.0, self.timeout / 2), self._watchdog)
+
+    def _watchdog(self) -> None:
+        """A server that stops answering fails the waiting commands after ``timeout`` seconds
+        (one timer per connection, not one per command)."""
+        if self.lost:
+            return
+        if self.waiters and self.loop.time() - self.progress > self.timeout:
+            log.warning("redis did not answer within %.1f s: dropping the connection", self.timeout)
+            if self.transport is not None:
+                self.transport.abort()
+            self.connection_lost(TimeoutError(f"no reply within {self.timeout} s"))
+            return
+        self._watch = self.loop.call_later(min(1.0, self.timeout / 2), self._watchdog)
 
     def data_received(self, data: bytes) -> None:
+        self.progress = self.loop.time()
         self.reader.feed(data)
         gets, waiters = self.reader.gets, self.waiters
         while True:
@@ -59,6 +79,8 @@ class _Protocol(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.lost = True
+        if self._watch is not None:
+            self._watch.cancel()
         err = RedisConnectionError(f"redis connection lost: {exc or 'closed'}")
         while self.waiters:
             fut = self.waiters.popleft()
@@ -66,6 +88,8 @@ class _Protocol(asyncio.Protocol):
                 fut.set_exception(err)
 
     def send(self, packed: bytes, fut: asyncio.Future[Any] | None) -> None:
+        if not self.waiters:
+            self.progress = self.loop.time()
         self.out.append(packed)
         self.waiters.append(fut)
         if not self.flush_scheduled:
@@ -97,8 +121,10 @@ class PipelinedRedis:
         password: str | None = None,
         username: str | None = None,
         path: str | None = None,
+        timeout: float = 5.0,
     ) -> None:
         self.host, self.port, self.db, self.path = host, port, int(db or 0), path
+        self.timeout = float(timeout)
         self.password, self.username = password, username
         self._proto: _Protocol | None = None
         self._connecting: asyncio.Future[_Protocol] | None = None
@@ -121,10 +147,12 @@ class PipelinedRedis:
         self._connecting = fut
         try:
             if self.path:
-                _, proto = await loop.create_unix_connection(lambda: _Protocol(loop), self.path)
+                _, proto = await loop.create_unix_connection(
+                    lambda: _Protocol(loop, self.timeout), self.path
+                )
             else:
                 _, proto = await loop.create_connection(
-                    lambda: _Protocol(loop), self.host, self.port
+                    lambda: _Protocol(loop, self.timeout), self.host, self.port
                 )
             hello = []
             if self.password:
@@ -176,4 +204,5 @@ def from_client(client: Any) -> PipelinedRedis | None:
         password=kw.get("password"),
         username=kw.get("username"),
         path=kw.get("path"),
+        timeout=float(kw.get("socket_timeout") or 5.0),
     )

@@ -25,7 +25,6 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 _WS = np.zeros(256, dtype=bool)
 _WS[[ord(" "), ord("\t"), ord("\r"), ord("\n")]] = True
-_TIME_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -197,6 +196,37 @@ def parse_local_times(v: StrView) -> tuple[np.ndarray, np.ndarray]:
     return local, ok
 
 
+# tz → {local hour number: its offset in µs, or None when an offset change is near}. The zone
+# rules do not change while a process runs, so hours already asked of DuckDB are kept.
+_HOUR_OFFSETS: dict[str, dict[int, int | None]] = {}
+
+
+def _hour_offsets(con: duckdb.DuckDBPyConnection, tz: str, hours: list[int]) -> None:
+    known = _HOUR_OFFSETS.setdefault(tz, {})
+    wanted = np.array([h for h in hours if h not in known], dtype=np.int64)
+    if len(wanted) == 0:
+        return
+    edges = np.concatenate(
+        [
+            (wanted - 1) * US_PER_HOUR + (US_PER_HOUR - 1),  # end of the previous hour
+            wanted * US_PER_HOUR,  # start of the hour
+            wanted * US_PER_HOUR + (US_PER_HOUR - 1),  # end of the hour
+            (wanted + 1) * US_PER_HOUR,  # start of the next hour
+        ]
+    )
+    con.register("_tz_edges", pa.table({"l": pa.array(edges, pa.int64())}))
+    try:
+        utc = con.execute(
+            "SELECT epoch_us(timezone(?, make_timestamp(l))) AS u FROM _tz_edges", [tz]
+        ).fetchnumpy()["u"]
+    finally:
+        con.unregister("_tz_edges")
+    offs = (edges - np.asarray(utc, dtype=np.int64)).reshape(4, -1)
+    stable = (offs == offs[0]).all(axis=0)
+    for h, off, st in zip(wanted.tolist(), offs[1].tolist(), stable.tolist(), strict=True):
+        known[h] = off if st else None
+
+
 def local_to_utc(
     con: duckdb.DuckDBPyConnection, local: np.ndarray, ok: np.ndarray, tz: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -209,28 +239,16 @@ def local_to_utc(
     lo, hi = int(hours[ok].min()), int(hours[ok].max())
     present = np.zeros(hi - lo + 1, dtype=bool)
     present[hours[ok] - lo] = True
-    wanted = np.flatnonzero(present) + lo
-    edges = np.concatenate(
-        [
-            (wanted - 1) * US_PER_HOUR + (US_PER_HOUR - 1),  # end of the previous hour
-            wanted * US_PER_HOUR,  # start of the hour
-            wanted * US_PER_HOUR + (US_PER_HOUR - 1),  # end of the hour
-            (wanted + 1) * US_PER_HOUR,  # start of the next hour
-        ]
-    )
-    con.register("_tz_edges", pa.table({"l": pa.array(edges, pa.int64())}))
-    try:
-        utc = con.execute(
-            "SELECT epoch_us(timezone(?, make_timestamp(l))) FROM _tz_edges", [tz]
-        ).fetchnumpy()
-    finally:
-        con.unregister("_tz_edges")
-    offs = (edges - np.asarray(list(utc.values())[0], dtype=np.int64)).reshape(4, -1)
-    stable = (offs == offs[0]).all(axis=0)
+    wanted = (np.flatnonzero(present) + lo).tolist()
+    _hour_offsets(con, tz, wanted)
+    known = _HOUR_OFFSETS[tz]
     table = np.zeros(hi - lo + 1, dtype=np.int64)
     table_ok = np.zeros(hi - lo + 1, dtype=bool)
-    table[wanted - lo] = offs[1]
-    table_ok[wanted - lo] = stable
+    for h in wanted:
+        off = known[h]
+        if off is not None:
+            table[h - lo] = off
+            table_ok[h - lo] = True
     idx = np.clip(hours - lo, 0, hi - lo)
     ok = ok & table_ok[idx]
     utc_us = local - table[idx]

@@ -161,7 +161,7 @@ class Ingestor:
         self.report.accepted += fresh.num_rows
         self.report.duplicate += accepted.num_rows - fresh.num_rows
         if self.keep:
-            self.report.accepted_rows.extend(accepted["_row"].to_pylist())
+            self.report.accepted_rows.extend(sorted(accepted["_row"].to_pylist()))
         rejects.sort(key=lambda x: x[0])
         self.report.rejected += len(rejects)
         self._note_errors([r for r, _, _ in rejects], [e for _, _, e in rejects])

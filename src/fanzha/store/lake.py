@@ -41,25 +41,32 @@ def _write_options(table: pa.Table) -> dict:
 
 
 def _split_days(table: pa.Table) -> Iterator[tuple[int, pa.Table]]:
-    """(UTC day number, rows of that day), by integer division of the microsecond timestamps and
-    one stable counting sort; a single-day table is passed through without a copy."""
-    us = table["event_time"].combine_chunks().cast(pa.int64()).to_numpy(zero_copy_only=False)
-    day_no = us // 86_400_000_000
-    lo, hi = int(day_no.min()), int(day_no.max())
-    if lo == hi:
-        yield lo, table
-        return
-    rel = day_no - lo
-    if hi - lo < 65_536:
-        rel = rel.astype(np.uint16)  # numpy sorts 16-bit keys with a radix sort
-    order = np.argsort(rel, kind="stable")
-    counts = np.bincount(rel, minlength=hi - lo + 1)
-    ordered = table.take(pa.array(order))
-    start = 0
-    for i in np.flatnonzero(counts):
-        n = int(counts[i])
-        yield lo + int(i), ordered.slice(start, n)
-        start += n
+    """(UTC day number, rows of that day), by integer division of the microsecond timestamps.
+    Each record batch already grouped by day (as the ingest validator leaves them) is cut into
+    slices without a copy; any other batch is first ordered by one stable counting sort."""
+    parts: dict[int, list[pa.RecordBatch]] = {}
+    for batch in table.to_batches():
+        if batch.num_rows == 0:
+            continue
+        us = batch.column("event_time").cast(pa.int64()).to_numpy(zero_copy_only=False)
+        day_no = us // 86_400_000_000
+        lo, hi = int(day_no.min()), int(day_no.max())
+        if lo == hi:
+            parts.setdefault(lo, []).append(batch)
+            continue
+        rel = day_no - lo
+        if hi - lo < 65_536:
+            rel = rel.astype(np.uint16)  # numpy sorts 16-bit keys with a radix sort
+        counts = np.bincount(rel, minlength=hi - lo + 1)
+        if not (rel[1:] >= rel[:-1]).all():
+            batch = batch.take(pa.array(np.argsort(rel, kind="stable")))
+        start = 0
+        for i in np.flatnonzero(counts):
+            n = int(counts[i])
+            parts.setdefault(lo + int(i), []).append(batch.slice(start, n))
+            start += n
+    for day in sorted(parts):
+        yield day, pa.Table.from_batches(parts[day], schema=table.schema)
 
 
 class EventLake:

@@ -392,12 +392,20 @@ def _isin(arr: pa.Array, table: np.ndarray) -> np.ndarray:
     return _member(_RangeHash(data)(off[:-1], off[1:]), table)
 
 
+# below this many URLs/hosts the one-by-one Python rules are cheaper than compiling the RE2
+# patterns (pyarrow compiles a pattern on every call) and the numpy passes' fixed costs
+SMALL = 64
+
+
 def host_table(keys: pa.Array) -> Hosts:
     """Facts and rule reasons for distinct host keys (as returned by ``rules._split``)."""
     T = tables()
     n = len(keys)
     key_list = keys.to_pylist()
-    simple = _any_match(keys, _SIMPLE_HOST) & ~_any_match(keys, r"xn--|" + _IP_LIKE)
+    if n < SMALL:
+        simple = np.zeros(n, bool)  # every host through rules.host_facts / host_reasons
+    else:
+        simple = _any_match(keys, _SIMPLE_HOST) & ~_any_match(keys, r"xn--|" + _IP_LIKE)
     sidx = np.flatnonzero(simple)
     oidx = np.flatnonzero(~simple)
     reg = np.empty(n, object)
@@ -477,6 +485,15 @@ def host_table(keys: pa.Array) -> Hosts:
 def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray, np.ndarray]:
     """(scheme, host key, path, userinfo, port) per URL, as ``rules._split`` reads them."""
     n = len(raw)
+    if n < SMALL:
+        parts = [rules._split(u) or ("http", "", "", False, None) for u in raw]
+        return (
+            pa.array([p[0] for p in parts], pa.string()),
+            pa.array([p[1] for p in parts], pa.string()),
+            pa.array([p[2] for p in parts], pa.string()),
+            np.array([p[3] for p in parts], bool),
+            np.array([-1 if p[4] is None else p[4] for p in parts], np.int64),
+        )
     arr = pa.array(raw, pa.string())
     m = pc.extract_regex(arr, _FAST)
     valid = m.is_valid().to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
@@ -490,12 +507,12 @@ def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray
         ~valid
         | ((sep >= 0) & (sep <= 9) & no_scheme)
         | _any_match(arr, "[\"'<>]$")
-        | pc.match_substring_regex(tail, _TAIL_REWRITE).fill_null(False).to_numpy(
-            zero_copy_only=False
-        )
-        | pc.match_substring_regex(host, r"^$|\.\.|^\.").fill_null(True).to_numpy(
-            zero_copy_only=False
-        )
+        | pc.match_substring_regex(tail, _TAIL_REWRITE)
+        .fill_null(False)
+        .to_numpy(zero_copy_only=False)
+        | pc.match_substring_regex(host, r"^$|\.\.|^\.")
+        .fill_null(True)
+        .to_numpy(zero_copy_only=False)
     )
     port = np.full(n, -1, np.int64)
     has_port = pc.not_equal(port_s, "").fill_null(False).to_numpy(zero_copy_only=False)
@@ -522,8 +539,10 @@ def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray
 def parse_batch(raw: list[str]) -> Urls:
     raw = [u if isinstance(u, str) else "" for u in raw]
     scheme, host, path, userinfo, port = split_urls(raw)
-    enc = pc.dictionary_encode(host) if len(raw) else pa.DictionaryArray.from_arrays(
-        pa.array([], pa.int32()), pa.array([], pa.string())
+    enc = (
+        pc.dictionary_encode(host)
+        if len(raw)
+        else pa.DictionaryArray.from_arrays(pa.array([], pa.int32()), pa.array([], pa.string()))
     )
     host_id = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     hosts = host_table(enc.dictionary)
@@ -538,8 +557,12 @@ def path_reasons(u: Urls) -> list[list[Reason] | None]:
     if not n:
         return out
     off = u.hosts.official[u.host_id]
-    low = pc.utf8_lower(u.path)
-    cand = _any_match(low, T.path_prefilter) & ~off
+    if n < SMALL:
+        rx = rules._path_prefilter_re()
+        cand = np.array([bool(x) and rx.search(x.lower()) is not None for x in u.path.to_pylist()])
+        cand &= ~off
+    else:
+        cand = _any_match(pc.utf8_lower(u.path), T.path_prefilter) & ~off
     cand |= u.userinfo | (u.port >= 0)
     idx = np.flatnonzero(cand)
     if not len(idx):

@@ -143,7 +143,10 @@ def _sub_domains(H: B.Hosts) -> pa.Array:
     has = cut > 0
     if has.any():
         idx = np.flatnonzero(has)
-        vals = [a[:c] for a, c in zip(H.ascii.take(pa.array(idx)).to_pylist(), cut[idx].tolist(), strict=True)]
+        vals = [
+            a[:c]
+            for a, c in zip(H.ascii.take(pa.array(idx)).to_pylist(), cut[idx].tolist(), strict=True)
+        ]
         full = subs.to_pylist()
         for i, s in zip(idx.tolist(), vals, strict=True):
             full[i] = "^" + s
@@ -180,8 +183,7 @@ def featurize(
     dense[:, o + 3] = np.minimum(_np(pc.count_substring(path, "/")), 12) / 12
     dense[:, o + 4] = np.minimum(_np(pc.count_substring(path, ".")), 8) / 8
     dense[:, o + 5] = (
-        np.minimum(_np(pc.count_substring(path, "=")) + _np(pc.count_substring(path, "&")), 10)
-        / 10
+        np.minimum(_np(pc.count_substring(path, "=")) + _np(pc.count_substring(path, "&")), 10) / 10
     )
     dense[:, o + 6] = count_bytes(path, 48, 57) / np.maximum(plen, 1)
     dense[:, o + 7] = _np(pc.match_substring_regex(path, r"\.(?:php|html?|aspx?|jsp)\b"))
@@ -353,7 +355,9 @@ class UrlModel:
         maxed = self.combine == "max"
         thr = self.threshold
         out = []
-        for i, (u, pr, hid) in enumerate(zip(clean, proba.tolist(), U.host_id.tolist(), strict=True)):
+        for i, (u, pr, hid) in enumerate(
+            zip(clean, proba.tolist(), U.host_id.tolist(), strict=True)
+        ):
             if not H.key[hid]:
                 bad = u.strip() != ""
                 out.append(UrlVerdict(False, 0.0, ["无法解析的网址"] if bad else [], ""))
