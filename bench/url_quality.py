@@ -73,14 +73,14 @@ def main() -> None:
     y = d["is_phishing"].astype(int).to_numpy()
     tr, te = train_test_split(np.arange(len(y)), test_size=0.2, stratify=y, random_state=42)
     print(f"load average {os.getloadavg()[0]:.1f}; {len(tr)} training rows, {len(te)} held out")
-    best, best_f1 = None, -1.0
-    for cfg in configs:
+    best, best_f1 = configs[0], -1.0
+    for cfg in configs if len(configs) > 1 else []:  # one configuration: nothing to choose
         t = time.process_time()
         s = cv_score(cfg, u[tr], y[tr])
         print(json.dumps(cfg), s, f"cpu {time.process_time() - t:.0f}s", flush=True)
         if s["cv_f1"] > best_f1:
             best, best_f1 = cfg, s["cv_f1"]
-    print("chosen by CV:", json.dumps(best))
+    print("chosen by CV:" if len(configs) > 1 else "configuration:", json.dumps(best))
     print("held-out (random split):", json.dumps(held_out(best, u, y, tr, te)), flush=True)
     if not a.skip_grouped:
         regs = np.array([parse_url(x).registrable for x in u], dtype=object)

@@ -17,7 +17,6 @@ import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from fanzha.registry.keys import ID_KIND_LABELS, IdKind, key_of, parse_kind
 from fanzha.registry.notices import restriction_notice
 
 _COMMITTING = frozenset({Outcome.ALLOW, Outcome.REMIND})
-KEY_CACHE_SIZE = 131_072  # ~40 MB per process
+KEY_CACHE_SIZE = 100_000  # per generation; ≤ 2 × 100 k entries ≈ 50 MB per process
 
 
 class CheckError(ValueError):
@@ -54,17 +53,24 @@ class CheckRuntime:
     key_cache_size: int = KEY_CACHE_SIZE
 
     def __post_init__(self) -> None:
-        secret = self.secret
-
-        def uncached(kind: str, value: str) -> str:
-            return key_of(kind, value, secret)
-
-        # normalising an identifier and its HMAC are most of a check's own CPU; payers and
-        # payees recur, so raw (kind, value) → keyed hash is cached per runtime (bounded LRU)
-        self._key = lru_cache(maxsize=self.key_cache_size)(uncached)
+        # raw (kind, value) → keyed hash; payers and payees recur. Two plain dicts (the full one
+        # becomes the "old" generation, read on a miss) instead of functools.lru_cache: its
+        # per-entry linked-list nodes are GC-tracked, and a growing cache of them made full
+        # collections cost more than the hits saved on a check path where most payees are new.
+        self._keys: dict[tuple[str, str], str] = {}
+        self._keys_old: dict[tuple[str, str], str] = {}
 
     def key(self, kind: str, value: str) -> str:
-        return self._key(kind, value)
+        k = (kind, value)
+        h = self._keys.get(k)
+        if h is None:
+            h = self._keys_old.get(k)
+            if h is None:
+                h = key_of(kind, value, self.secret)
+            if len(self._keys) >= self.key_cache_size:
+                self._keys_old, self._keys = self._keys, {}
+            self._keys[k] = h
+        return h
 
     def lookup(self, key_hash: str) -> IndexHit | None:
         return self.index.get(key_hash)

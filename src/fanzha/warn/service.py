@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
 from fanzha.access.principal import Principal
@@ -91,6 +91,9 @@ class WarningService:
         self.state = state or WarningState()
         self._units: UnitResolver | None = None
         self._pid_by_key: dict[str, str] = {}  # person key → person id, for people seen here
+        self._key_by_pid: dict[str, str] = {}
+        # keyed hash and mask of counterpart identifiers already seen (the HMAC is deterministic)
+        self._counterparts: dict[tuple[str, str], tuple[str, str]] = {}
 
     # ------------------------------------------------------------------ exposures → warnings
     @property
@@ -121,14 +124,21 @@ class WarningService:
         changes = self.state.process(df, _us(now))
         keys = {pid: self._person_key(pid) for pid in people["person_id"]}
         open_rows = self._open_rows(list(keys.values()))
-        facts = people.set_index("person_id")
+        # the real-name facts of the people whose warning opens or rises, as plain dicts
+        facts = dict(
+            zip(
+                changes.person_ids,
+                people.set_index("person_id").reindex(changes.person_ids).to_dict("records"),
+                strict=True,
+            )
+        )
         new_rows: list[WarningRow] = []
         raised: list[tuple[WarningRow, WarningLevel]] = []
         for i, pid in enumerate(changes.person_ids):
             level = WarningLevel(int(changes.level[i]))
             row = open_rows.get(keys[pid])
             if row is None:
-                row = self._new_warning(pid, keys[pid], facts.loc[pid], level, changes, i, now)
+                row = self._new_warning(pid, keys[pid], facts[pid], level, changes, i, now)
                 new_rows.append(row)
                 open_rows[row.person_key] = row
             else:
@@ -159,8 +169,11 @@ class WarningService:
         return BatchResult(len(df), len(new_rows), len(raised), stored)
 
     def _person_key(self, person_id: str) -> str:
-        key = person_key(person_id, self.secret)
-        self._pid_by_key[key] = person_id
+        key = self._key_by_pid.get(person_id)
+        if key is None:
+            key = person_key(person_id, self.secret)
+            self._key_by_pid[person_id] = key
+            self._pid_by_key[key] = person_id
         return key
 
     def person_id_of(self, person_key: str) -> str | None:
@@ -209,11 +222,14 @@ class WarningService:
         )
 
     def _dispatch_many(self, items: list[tuple[WarningRow, WarningLevel]], now: datetime) -> None:
-        tasks = []
+        """One task per warning and its 'dispatched' event, as two multi-row inserts."""
+        if not items:
+            return
+        rows = []
         for row, level in items:
             a = assign(level, row.unit_org_id, now, self.limits)
-            tasks.append(
-                WarnTask(
+            rows.append(
+                dict(
                     warning_id=row.id,
                     unit_org_id=a.unit_org_id,
                     level=int(level),
@@ -224,20 +240,28 @@ class WarningService:
                     escalations=0,
                 )
             )
-        self.session.add_all(tasks)
         self.session.flush()
+        ids = (
+            self.session.execute(
+                insert(WarnTask.__table__).returning(
+                    WarnTask.__table__.c.id, sort_by_parameter_order=True
+                ),
+                rows,
+            )
+            .scalars()
+            .all()
+        )
         events = [
             dict(
-                task_id=t.id,
+                task_id=task_id,
                 at=now,
                 event="dispatched",
                 actor="system",
-                detail={"unit": t.unit_org_id, "level": WarningLevel(t.level).label},
+                detail={"unit": r["unit_org_id"], "level": WarningLevel(r["level"]).label},
             )
-            for t in tasks
+            for task_id, r in zip(ids, rows, strict=True)
         ]
-        if events:
-            self.session.execute(WarnTaskEvent.__table__.insert(), events)
+        self.session.execute(WarnTaskEvent.__table__.insert(), events)
 
     def _upgrade_tasks(self, raised: list[tuple[WarningRow, WarningLevel]], now: datetime) -> None:
         if not raised:
@@ -277,7 +301,7 @@ class WarningService:
         )
         rows = []
         reasons: dict[int, list[str]] = {}
-        hashes: dict[tuple[str, str], tuple[str, str]] = {}
+        hashes = self._counterparts
         for r, c in zip(df.itertuples(index=False), contrib, strict=True):
             w = open_rows.get(keys[r.person_id])
             if w is None:
