@@ -156,7 +156,7 @@ class Ingestor:
             accepted = accepted.filter(pc.invert(bad_mask))
         fresh = self.index.fresh(accepted)
         if fresh.num_rows:
-            self.lake.append(self.kind, fresh.drop(["_row"]))
+            self.lake.append(self.kind, fresh.drop(["_row"]), on_part=self.index.write_sidecar)
             self.index.add(fresh)
         self.report.accepted += fresh.num_rows
         self.report.duplicate += accepted.num_rows - fresh.num_rows

@@ -2,14 +2,16 @@
 
 Layout: ``<lake>/kind=<kind>/day=<YYYY-MM-DD>/part-<uuid>.parquet`` with the kind's Arrow schema
 (:func:`fanzha.domain.events.arrow_schema`). Files are written to a temporary name and renamed, so
-a crash never leaves a half-written part visible. Reads go through DuckDB.
+a crash never leaves a half-written part visible. Reads go through DuckDB. Writers may keep
+sidecar files per part under ``<lake>/kind=<kind>/_ids/`` (see :mod:`fanzha.ingest.idindex`);
+readers only ever look at ``day=*/part-*.parquet``.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -77,8 +79,15 @@ class EventLake:
         event_type(kind)  # validates the kind
         return self.root / f"kind={kind}"
 
-    def append(self, kind: str, table: pa.Table) -> list[Path]:
-        """Write ``table`` (already validated, in the kind's schema) split by day. Returns the files."""
+    def append(
+        self,
+        kind: str,
+        table: pa.Table,
+        on_part: Callable[[Path, pa.Table], object] | None = None,
+    ) -> list[Path]:
+        """Write ``table`` (already validated, in the kind's schema) split by day. Returns the files.
+        ``on_part(path, rows)`` is called after each part is in place (e.g. to write its id
+        sidecar); a crash before it returns leaves the part committed without the sidecar."""
         schema = arrow_schema(kind)
         table = table.select(schema.names)
         if table.schema != schema:
@@ -98,6 +107,8 @@ class EventLake:
             final = target_dir / name
             os.replace(tmp, final)
             written.append(final)
+            if on_part is not None:
+                on_part(final, part)
         return written
 
     def day_files(self, kind: str, days: list[str]) -> list[Path]:

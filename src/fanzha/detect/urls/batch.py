@@ -387,11 +387,6 @@ def _any_match(arr: pa.Array, pattern: str) -> np.ndarray:
     return pc.match_substring_regex(arr, pattern).to_numpy(zero_copy_only=False)
 
 
-def _isin(arr: pa.Array, table: np.ndarray) -> np.ndarray:
-    data, off = _bytes(arr)
-    return _member(_RangeHash(data)(off[:-1], off[1:]), table)
-
-
 # below this many URLs/hosts the one-by-one Python rules are cheaper than compiling the RE2
 # patterns (pyarrow compiles a pattern on every call) and the numpy passes' fixed costs
 SMALL = 64
