@@ -3,7 +3,8 @@
     .venv/bin/python bench/content.py [--size 20000] [--requests 1000]
 
 Single-threaded (BLAS threads pinned to 1) so the figures are per core. The API latency is measured
-against a real uvicorn process on 127.0.0.1 with a keep-alive HTTP client from this process.
+against a real uvicorn process on 127.0.0.1 from a separate load-generator process (one
+keep-alive connection, one message per request), with the server's CPU per request from /proc.
 """
 
 from __future__ import annotations
