@@ -108,3 +108,23 @@ def test_hash_collisions_fall_back_to_exact_keys(lake, write, monkeypatch) -> No
     r = ingest_files("call", [p], org="t")
     assert (r.accepted, r.duplicate) == (0, 4)
     assert sorted(x["event_id"] for x in lake.scan("call").to_pylist()) == ["k1", "k2", "k3"]
+
+
+def test_sidecars_hold_the_hashes_of_their_parts_keys(lake, write) -> None:  # noqa: ANN001
+    """The hashes computed for the duplicate check are reused for the sidecars: they must be
+    exactly the hashes of the keys stored in each part, also for a batch spanning several days."""
+    import duckdb
+
+    rows = (
+        _rows(["a1", "a2"], "2026-11-20")
+        + _rows(["b1"], "2026-11-21")
+        + _rows(["a3"], "2026-11-20")
+    )
+    assert ingest_files("call", [write("a.csv", HEAD + rows)], org="t").accepted == 4
+    con = duckdb.connect()
+    index = idindex.IdIndex(con, lake, "call")
+    assert len(lake.files("call")) == 2
+    for part in lake.files("call"):
+        stored = np.load(index.sidecar(part))
+        assert np.array_equal(stored, np.sort(index._hash(index._read_keys(part))))
+        assert "_key_hash" not in lake.scan("call").column_names

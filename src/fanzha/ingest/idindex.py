@@ -36,6 +36,7 @@ import pyarrow as pa
 from fanzha.store.lake import EventLake
 
 US_PER_DAY = 86_400_000_000
+KEY_HASH = "_key_hash"  # column of a fresh batch: the key hashes, aligned with its rows
 _HASH_SQL = "SELECT hash(source_org, event_id) AS h FROM _keys"
 _PROBE = pa.table({"source_org": ["fanzha"], "event_id": ["id-hash-probe"]})
 _EMPTY_KEYS = pa.table(
@@ -111,7 +112,10 @@ class IdIndex:
     def write_sidecar(self, part: Path, table: pa.Table) -> np.ndarray:
         """Write the sorted key hashes of ``table`` (the rows of ``part``) beside the lake,
         atomically; returns them."""
-        h = np.sort(self._hash(table.select(["source_org", "event_id"])))
+        if KEY_HASH in table.column_names:
+            h = np.sort(table[KEY_HASH].to_numpy())
+        else:
+            h = np.sort(self._hash(table.select(["source_org", "event_id"])))
         target = self.sidecar(part)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.parent / f".{target.stem}.{uuid.uuid4().hex}.tmp"
@@ -154,12 +158,16 @@ class IdIndex:
         if table.num_rows == 0:
             return table
         self._load_lake()
-        h = np.sort(self._hash(table.select(["source_org", "event_id"])))
+        row_hashes = self._hash(table.select(["source_org", "event_id"]))
+        h = np.sort(row_hashes)
         in_lake = _contains(self.lake_hashes, h)
         merged = np.sort(np.concatenate([self.hashes, h]), kind="stable")
         if not in_lake.any() and not (merged[1:] == merged[:-1]).any():
+            # no key seen before, none repeated; the hashes ride along so that the sidecars
+            # of the parts written from this table need not hash the keys again
+            table = table.append_column(KEY_HASH, pa.array(row_hashes, pa.uint64()))
             self._pending = (table, merged)
-            return table  # no key seen before, none repeated
+            return table
         self._pending = None
         return self._fresh_exact(table, self._parts_holding(h[in_lake]))
 

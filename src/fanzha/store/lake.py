@@ -89,19 +89,24 @@ class EventLake:
         ``on_part(path, rows)`` is called after each part is in place (e.g. to write its id
         sidecar); a crash before it returns leaves the part committed without the sidecar."""
         schema = arrow_schema(kind)
-        table = table.select(schema.names)
-        if table.schema != schema:
-            table = table.cast(schema)
-        if table.num_rows == 0:
+        # columns named "_…" are not stored; they travel with each part to ``on_part``
+        extra = [n for n in table.column_names if n.startswith("_")] if on_part else []
+        data = table.select(schema.names)
+        if data.schema != schema:
+            data = data.cast(schema)
+        if data.num_rows == 0:
             return []
+        for name in extra:
+            data = data.append_column(name, table[name])
         written: list[Path] = []
-        for d, part in _split_days(table):
+        for d, part in _split_days(data):
             day = (date(1970, 1, 1) + timedelta(days=d)).isoformat()
             target_dir = self.kind_dir(kind) / f"day={day}"
             target_dir.mkdir(parents=True, exist_ok=True)
             name = f"part-{uuid.uuid4().hex}.parquet"
             tmp = target_dir / f".{name}.tmp"
-            pq.write_table(part, tmp, **_write_options(part))
+            stored = part.select(schema.names) if extra else part
+            pq.write_table(stored, tmp, **_write_options(stored))
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             final = target_dir / name
