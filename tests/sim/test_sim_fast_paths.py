@@ -7,7 +7,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fanzha.sim import ids
+from fanzha.sim import ids, life
+from fanzha.sim.draws import choice_p
 from fanzha.sim.engine import Deferred, IdMint, build_table, format_ids
 from fanzha.sim.fraud import _cdf, _one, _one_p, _uniform
 from fanzha.sim.output import LakeSink, split_by_utc_day
@@ -137,3 +138,56 @@ def test_lake_sink_reports_a_failed_write(tmp_path):
     sink("call", Deferred("call", 10, boom))
     with pytest.raises(RuntimeError, match="lake writer failed.*no such column"):
         sink.close()
+
+
+@pytest.mark.parametrize(
+    ("a", "p"),
+    [
+        (24, None),
+        ([1, 2, 3, 4, 5], [0.2, 0.3, 0.25, 0.15, 0.1]),
+        (len(ids.BANK_CODES), ids.BANK_SHARE),
+        (3, [0.45, 0.4, 0.15]),
+    ],
+)
+def test_choice_p_makes_the_same_draws_and_state_as_generator_choice(a, p):
+    if p is None:
+        p = life.PROFILES["social"]
+    for seed in range(5):
+        r1, r2 = np.random.default_rng([seed, 9]), np.random.default_rng([seed, 9])
+        for size in (0, 1, 7, 1000, 200_000):
+            want = r1.choice(a, size=size, p=p)
+            got = choice_p(r2, a, size, p)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert r1.random() == r2.random()  # the generators moved alike
+
+
+def test_sample_times_matches_generator_choice_hours():
+    for profile, p in life.PROFILES.items():
+        r1, r2 = np.random.default_rng(3), np.random.default_rng(3)
+        for n in (1, 50, 100_000):
+            hours = r1.choice(24, size=n, p=p)
+            want = 10**15 + hours * life.HOUR_US + r1.integers(0, life.HOUR_US, n)
+            assert np.array_equal(life.sample_times(r2, n, profile, 10**15), want)
+        assert r1.random() == r2.random()
+
+
+def test_truth_written_with_the_world_prebuilt_equals_the_one_shot_export(tmp_path):
+    """start_truth() during the run (as generate() does) and write_truth() alone: same files."""
+    from fanzha.sim.engine import SimConfig, simulate
+    from fanzha.sim.truth import start_truth, write_truth
+
+    cfg = SimConfig(preset="tiny", days=2, seed=5)
+    early: list = []
+    world, state, _ = simulate(
+        cfg,
+        lambda kind, table: None,
+        on_world=lambda w, s: early.append(start_truth(tmp_path / "a", w, s)),
+    )
+    write_truth(tmp_path / "a", world, state, early[0])
+    write_truth(tmp_path / "b", world, state)
+    names = sorted(f.name for f in (tmp_path / "a" / "truth").glob("*.parquet"))
+    assert len(names) == 10
+    for name in names:
+        ta = pq.read_table(tmp_path / "a" / "truth" / name)
+        tb = pq.read_table(tmp_path / "b" / "truth" / name)
+        assert ta.num_rows > 0 and ta.equals(tb), name

@@ -3,7 +3,7 @@
 Each simulated day is generated in chunks of people and handed to a sink as Arrow tables in the
 event kinds' schemas (sorted by time within a table); nothing accumulates across days except the
 fraud planner's queue of future case events. Ground truth is collected on the side and written by
-:mod:`fanzha.sim.truth` at the end.
+:mod:`fanzha.sim.truth` (the world's tables while the days run, via ``on_world``; the rest at the end).
 """
 
 from __future__ import annotations
@@ -202,14 +202,22 @@ def _dedupe_world(w: World, rng: np.random.Generator) -> None:
             raise RuntimeError("account collision")
 
 
-def simulate(cfg: SimConfig, sink: Sink, on_day: Callable[[int], None] | None = None):
-    """Generate everything; returns (world, fraud state, truth event rows, stats)."""
+def simulate(
+    cfg: SimConfig,
+    sink: Sink,
+    on_day: Callable[[int], None] | None = None,
+    on_world: Callable[[World, fraud.FraudState], None] | None = None,
+):
+    """Generate everything; returns (world, fraud state, stats). ``on_world`` is called once the
+    world and the gangs are built, before the first day (e.g. to start the truth export)."""
     t_start = time.perf_counter()
     world = build_world(cfg.n_people, cfg.seed, cfg.start, cfg.days)
     frng = np.random.default_rng([cfg.seed, 2])
     state = fraud.build_fraud(world, frng, cfg.n_gangs)
     _dedupe_world(world, np.random.default_rng([cfg.seed, 3]))
     world.finalize()
+    if on_world is not None:
+        on_world(world, state)
     pools = life.build_pools(np.random.default_rng([cfg.seed, 4]))
     mint = IdMint(cfg.seed)
     stats = Stats()

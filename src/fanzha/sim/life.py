@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fanzha.sim import ids, text
+from fanzha.sim.draws import cdf_of, choice_p
 from fanzha.sim.world import (
     ROLE_COURIER,
     ROLE_CS_AGENT,
@@ -96,8 +97,12 @@ def build_pools(rng: np.random.Generator) -> Pools:
     )
 
 
+# rng.choice(24, p=PROFILES[k]) without its per-call checks (draws.py: same values and state)
+_PROFILE_CDF = {k: cdf_of(v) for k, v in PROFILES.items()}
+
+
 def sample_times(rng: np.random.Generator, n: int, profile: str, day_start_us: int) -> np.ndarray:
-    hours = rng.choice(24, size=n, p=PROFILES[profile])
+    hours = _PROFILE_CDF[profile].searchsorted(rng.random(n), side="right")
     return day_start_us + hours * HOUR_US + rng.integers(0, HOUR_US, n)
 
 
@@ -364,7 +369,7 @@ def url_visits(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> d
     num = w.primary_number[s]
     op = w.numbers["operator"]
     t = sample_times(rng, len(s), "social", ctx.day_us)
-    url = rng.choice(len(p.urls), len(s), p=p.url_weights)
+    url = choice_p(rng, len(p.urls), len(s), p.url_weights)
     ip = rng.integers(0, len(p.ips), len(s))
     return {
         "source_org": lambda: ids.pick(_ORGS, op[num]),

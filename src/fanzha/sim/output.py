@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from fanzha.sim.engine import KINDS, Deferred, SimConfig, Stats, schema_of, simulate
 from fanzha.sim.fraud import FraudState
-from fanzha.sim.truth import write_truth
+from fanzha.sim.truth import StaticTruth, start_truth, write_truth
 from fanzha.sim.world import World
 from fanzha.store.lake import EventLake
 
@@ -231,17 +231,24 @@ def generate(cfg: SimConfig, out: Path, fmt: str = "parquet", on_day=None) -> di
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     sink = LakeSink(out) if fmt == "parquet" else FileSink(out, fmt)
+    static: list[StaticTruth] = []  # the world's truth tables, written while the days run
+
+    def on_world(world: World, state: FraudState) -> None:
+        static.append(start_truth(out, world, state))
+
     try:
-        world, state, stats = simulate(cfg, sink, on_day=on_day)
+        world, state, stats = simulate(cfg, sink, on_day=on_day, on_world=on_world)
     except BaseException:
         if isinstance(sink, LakeSink):
             sink.close(raise_error=False)
+        for st in static:
+            st.close(raise_error=False)
         raise
     if isinstance(sink, LakeSink):
         t0 = time.perf_counter()
         sink.close()  # the writer's backlog belongs to the generation time
         stats.seconds += time.perf_counter() - t0
-    write_truth(out, world, state)
+    write_truth(out, world, state, static[0] if static else None)
     summary = summarize(world, state, stats, cfg)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary

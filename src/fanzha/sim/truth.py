@@ -101,27 +101,54 @@ def _write(table: pa.Table, path: Path) -> None:
     pq.write_table(table, path, compression="zstd", use_dictionary=dictionary)
 
 
-def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, int]:
-    """Write every truth file; each big table is written on a second thread while the next is
-    built (Arrow's writer releases the GIL)."""
-    tdir = Path(out) / "truth"
-    tdir.mkdir(parents=True, exist_ok=True)
-    w = world
-    r = w.region
-    p = w.people
-    n = w.n_people
-    role = np.array(ROLE_NAMES, dtype=object)[p["role"]]
-    gang = np.full(n, -1, dtype=np.int32)
-    for person, (prole, g) in state.person_roles.items():
-        role[person] = prole
-        gang[person] = g
-    victim = np.zeros(n, dtype=bool)
-    victim[list(state.victims)] = True
-    county = p["county"].astype(np.int64)
-    n_num = np.bincount(w.numbers["owner"][w.numbers["owner"] >= 0], minlength=n)
-    n_acc = np.bincount(w.accounts["owner"][w.accounts["owner"] >= 0], minlength=n)
-    people = pa.table(
-        {
+class StaticTruth:
+    """The truth tables that do not change once the world and the gangs are built (numbers,
+    accounts, devices, the people register but for ``is_victim``, and their entity rows).
+
+    :func:`start_truth` builds them and writes ``numbers``/``accounts``/``devices`` on a
+    background thread while the days are generated; :func:`write_truth` finishes the rest.
+    """
+
+    def __init__(self, tdir: Path, world: World, state: fraud.FraudState) -> None:
+        self.tdir = tdir
+        self.world = world
+        self.state = state
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-sim-truth")
+        self.writes: list = []
+        self.final_pool: ThreadPoolExecutor | None = None  # the end's writes, two at a time
+        self._built = self.pool.submit(self._build)
+
+    def result(self) -> StaticTruth:
+        """Wait for the tables (and raise the background thread's error, if any)."""
+        self._built.result()
+        return self
+
+    def close(self, raise_error: bool = True) -> None:
+        self.pool.shutdown(wait=True)
+        if self.final_pool is not None:
+            self.final_pool.shutdown(wait=True)
+        if raise_error:
+            self._built.result()
+            for f in self.writes:
+                f.result()
+
+    def _build(self) -> None:
+        w, state, tdir = self.world, self.state, self.tdir
+        r = w.region
+        p = w.people
+        n = w.n_people
+        role = np.array(ROLE_NAMES, dtype=object)[p["role"]]
+        gang = np.full(n, -1, dtype=np.int32)
+        for person, (prole, g) in state.person_roles.items():
+            role[person] = prole
+            gang[person] = g
+        self.gang = gang
+        self.seller = role == "seller"
+        county = p["county"].astype(np.int64)
+        n_num = np.bincount(w.numbers["owner"][w.numbers["owner"] >= 0], minlength=n)
+        n_acc = np.bincount(w.accounts["owner"][w.accounts["owner"] >= 0], minlength=n)
+        # the register's columns in file order; is_victim is inserted after gang_id at the end
+        self.people_head = {
             "person_id": w.pid_str,
             "name": _strs(p["name"]),
             "sex": ids.pick(["F", "M"], p["male"].astype(np.int64)),
@@ -135,98 +162,156 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
             "station_name": pa.array(r.station_names).take(p["station"]),
             "role": _strs(role),
             "gang_id": pa.array(gang),
-            "is_victim": pa.array(victim),
+        }
+        self.people_tail = {
             "primary_number": w.num_str.take(w.primary_number),
             "primary_account": w.acc_str.take(w.primary_account),
             "n_numbers": pa.array(n_num.astype(np.int32)),
             "n_accounts": pa.array(n_acc.astype(np.int32)),
             "monthly_income_fen": pa.array(p["income"]),
         }
+        nm = w.numbers
+        num_owner = nm["owner"]
+        business_num = np.zeros(len(num_owner), dtype=bool)
+        bmask = np.isin(p["role"], [1, 2, 3, 4])
+        self.bmask = bmask
+        business_num[w.primary_number[bmask]] = True
+        num_label = _choose(["fraud", "hard_negative"], [nm["gang"] >= 0, business_num], "normal",
+                            len(num_owner))  # fmt: skip
+        operators = ids.OPERATORS + ["foreign"]
+        numbers = pa.table(
+            {
+                "number": w.num_str,
+                "person_id": _pick(w.pid_str, num_owner),
+                "operator": ids.pick(operators, nm["operator"]),
+                "card_type": ids.pick(CARD_TYPES, nm["card_type"]),
+                "issued_date": pc.if_else(
+                    pa.array(nm["operator"] == 5),
+                    pa.scalar(None, pa.date32()),
+                    _date(nm["issued_day"], w.start),
+                ),
+                "imei": _pick(w.imei_str, nm["device"]),
+                "gang_id": pa.array(nm["gang"]),
+                "sim_source": ids.pick(fraud.SIM_SOURCES, nm["source"]),
+                "outlet": _strs(nm["outlet"]),
+                "label": num_label,
+            }
+        )
+        self.writes.append(self.pool.submit(_write, numbers, tdir / "numbers.parquet"))
+        ac = w.accounts
+        layer = np.full(len(ac), -1, dtype=np.int32)
+        for g in state.gangs:
+            for k, accs in enumerate(g.layers):
+                layer[accs] = k + 1
+            layer[g.cashout_pay] = 9
+        ext = np.isin(ac["kind"], EXTERNAL_KINDS)
+        acc_label = _choose(["external", "cashout", "mule"], [ext, layer == 9, ac["gang"] >= 0],
+                            "normal", len(ac))  # fmt: skip
+        inst_codes = ids.BANK_CODES + list(ids.PAYMENT_INSTITUTIONS)
+        inst_idx = np.where(ac["kind"] == 3, len(inst_codes), ac["institution"])
+        accounts = pa.table(
+            {
+                "account": w.acc_str,
+                "person_id": _pick(w.pid_str, ac["owner"]),
+                "institution": ids.pick([*inst_codes, "ATM"], inst_idx),
+                "account_class": ids.pick(
+                    [*ACCOUNT_CLASSES, "-"], np.where(ac["class"] < 0, 4, ac["class"])
+                ),
+                "account_kind": ids.pick(ACC_KIND_NAMES, ac["kind"]),
+                "is_external": pa.array(ext),
+                "opened_date": pc.if_else(
+                    pa.array(ext), pa.scalar(None, pa.date32()), _date(ac["opened_day"], w.start)
+                ),
+                "bound_phone": _pick(w.num_str, np.where(ext, -1, ac["bound_number"])),
+                "opening_balance_fen": pa.array(np.where(ext, 0, ac["opening_balance"])),
+                "gang_id": pa.array(ac["gang"]),
+                "mule_source": ids.pick(fraud.MULE_SOURCES, np.maximum(ac["source"], 0)),
+                "mule_layer": pa.array(layer),
+                "outlet": _strs(ac["outlet"]),
+                "label": acc_label,
+            }
+        )
+        self.writes.append(self.pool.submit(_write, accounts, tdir / "accounts.parquet"))
+        dv = w.devices
+        devices = pa.table(
+            {
+                "imei": w.imei_str,
+                "person_id": _pick(w.pid_str, dv["owner"]),
+                "simbank": pa.array(dv["simbank"]),
+                "gang_id": pa.array(dv["gang"]),
+                "label": ids.pick(["normal", "fraud"], (dv["gang"] >= 0).astype(np.int64)),
+            }
+        )
+        self.writes.append(self.pool.submit(_write, devices, tdir / "devices.parquet"))
+        # only row counts are kept: the tables are freed once written (the memory stays with the days)
+        self.rows = {"numbers": len(numbers), "accounts": len(accounts), "devices": len(devices)}
+        self.entity_parts = []
+        for kind, tab, lab, det in (
+            ("number", numbers, "label", "sim_source"),
+            ("account", accounts, "label", "mule_source"),
+            ("device", devices, "label", None),
+        ):
+            m = len(tab)
+            self.entity_parts.append(
+                pa.table(
+                    {
+                        "entity_kind": ids.const(kind, m),
+                        "value": tab.column(0).combine_chunks(),
+                        "label": tab[lab].combine_chunks(),
+                        "role": pa.nulls(m, pa.string()),
+                        "gang_id": tab["gang_id"].combine_chunks(),
+                        "detail": tab[det].combine_chunks() if det else pa.nulls(m, pa.string()),
+                    }
+                )
+            )
+
+
+def start_truth(out: Path, world: World, state: fraud.FraudState) -> StaticTruth:
+    """Begin the truth export once the world and the gangs exist (call before the days run)."""
+    tdir = Path(out) / "truth"
+    tdir.mkdir(parents=True, exist_ok=True)
+    for cols in (world.people, world.numbers, world.accounts, world.devices):
+        cols._flush()  # pending appends are concatenated here, not raced on the other thread
+    return StaticTruth(tdir, world, state)
+
+
+def write_truth(
+    out: Path, world: World, state: fraud.FraudState, static: StaticTruth | None = None
+) -> dict[str, int]:
+    """Write every truth file; each big table is written on a second thread while the next is
+    built (Arrow's writer releases the GIL). ``static``: from :func:`start_truth` (else built
+    now)."""
+    if static is None:
+        static = start_truth(out, world, state)
+    try:
+        static.result()
+        rows = _finish_truth(static)
+    finally:
+        static.close()
+    return rows
+
+
+def _finish_truth(static: StaticTruth) -> dict[str, int]:
+    w, state, tdir = static.world, static.state, static.tdir
+    # the event generation is over: two writers (Arrow's writer releases the GIL) beside this thread
+    pool = static.final_pool = ThreadPoolExecutor(
+        max_workers=2, thread_name_prefix="fanzha-sim-truth"
     )
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fanzha-sim-truth")
-    writes = [pool.submit(_write, people, tdir / "people.parquet")]
-    nm = w.numbers
-    num_owner = nm["owner"]
-    business_num = np.zeros(len(num_owner), dtype=bool)
-    bmask = np.isin(p["role"], [1, 2, 3, 4])
-    business_num[w.primary_number[bmask]] = True
-    num_label = _choose(["fraud", "hard_negative"], [nm["gang"] >= 0, business_num], "normal",
-                        len(num_owner))  # fmt: skip
-    operators = ids.OPERATORS + ["foreign"]
-    numbers = pa.table(
-        {
-            "number": w.num_str,
-            "person_id": _pick(w.pid_str, num_owner),
-            "operator": ids.pick(operators, nm["operator"]),
-            "card_type": ids.pick(CARD_TYPES, nm["card_type"]),
-            "issued_date": pc.if_else(
-                pa.array(nm["operator"] == 5),
-                pa.scalar(None, pa.date32()),
-                _date(nm["issued_day"], w.start),
-            ),
-            "imei": _pick(w.imei_str, nm["device"]),
-            "gang_id": pa.array(nm["gang"]),
-            "sim_source": ids.pick(fraud.SIM_SOURCES, nm["source"]),
-            "outlet": _strs(nm["outlet"]),
-            "label": num_label,
-        }
-    )
-    writes.append(pool.submit(_write, numbers, tdir / "numbers.parquet"))
-    ac = w.accounts
-    layer = np.full(len(ac), -1, dtype=np.int32)
-    for g in state.gangs:
-        for k, accs in enumerate(g.layers):
-            layer[accs] = k + 1
-        layer[g.cashout_pay] = 9
-    ext = np.isin(ac["kind"], EXTERNAL_KINDS)
-    acc_label = _choose(["external", "cashout", "mule"], [ext, layer == 9, ac["gang"] >= 0],
-                        "normal", len(ac))  # fmt: skip
-    inst_codes = ids.BANK_CODES + list(ids.PAYMENT_INSTITUTIONS)
-    inst_idx = np.where(ac["kind"] == 3, len(inst_codes), ac["institution"])
-    accounts = pa.table(
-        {
-            "account": w.acc_str,
-            "person_id": _pick(w.pid_str, ac["owner"]),
-            "institution": ids.pick([*inst_codes, "ATM"], inst_idx),
-            "account_class": ids.pick(
-                [*ACCOUNT_CLASSES, "-"], np.where(ac["class"] < 0, 4, ac["class"])
-            ),
-            "account_kind": ids.pick(ACC_KIND_NAMES, ac["kind"]),
-            "is_external": pa.array(ext),
-            "opened_date": pc.if_else(
-                pa.array(ext), pa.scalar(None, pa.date32()), _date(ac["opened_day"], w.start)
-            ),
-            "bound_phone": _pick(w.num_str, np.where(ext, -1, ac["bound_number"])),
-            "opening_balance_fen": pa.array(np.where(ext, 0, ac["opening_balance"])),
-            "gang_id": pa.array(ac["gang"]),
-            "mule_source": ids.pick(fraud.MULE_SOURCES, np.maximum(ac["source"], 0)),
-            "mule_layer": pa.array(layer),
-            "outlet": _strs(ac["outlet"]),
-            "label": acc_label,
-        }
-    )
-    writes.append(pool.submit(_write, accounts, tdir / "accounts.parquet"))
-    dv = w.devices
-    devices = pa.table(
-        {
-            "imei": w.imei_str,
-            "person_id": _pick(w.pid_str, dv["owner"]),
-            "simbank": pa.array(dv["simbank"]),
-            "gang_id": pa.array(dv["gang"]),
-            "label": ids.pick(["normal", "fraud"], (dv["gang"] >= 0).astype(np.int64)),
-        }
-    )
-    writes.append(pool.submit(_write, devices, tdir / "devices.parquet"))
-    # entities: one row per entity with its label
-    ent = []
-    ent.append(
+    r = w.region
+    n = w.n_people
+    victim = np.zeros(n, dtype=bool)
+    victim[list(state.victims)] = True
+    people = pa.table({**static.people_head, "is_victim": pa.array(victim), **static.people_tail})
+    static.writes.append(pool.submit(_write, people, tdir / "people.parquet"))
+    gang = static.gang
+    ent = [
         pa.table(
             {
                 "entity_kind": ids.const("person", n),
                 "value": people["person_id"],
                 "label": _choose(
                     ["fraud", "seller", "victim", "hard_negative"],
-                    [gang >= 0, role == "seller", victim, bmask],
+                    [gang >= 0, static.seller, victim, static.bmask],
                     "normal",
                     n,
                 ),  # fmt: skip
@@ -234,26 +319,9 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
                 "gang_id": people["gang_id"],
                 "detail": pa.nulls(n, pa.string()),
             }
-        )
-    )
-    for kind, tab, lab, det in (
-        ("number", numbers, "label", "sim_source"),
-        ("account", accounts, "label", "mule_source"),
-        ("device", devices, "label", None),
-    ):
-        m = len(tab)
-        ent.append(
-            pa.table(
-                {
-                    "entity_kind": ids.const(kind, m),
-                    "value": tab.column(0).combine_chunks(),
-                    "label": tab[lab].combine_chunks(),
-                    "role": pa.nulls(m, pa.string()),
-                    "gang_id": tab["gang_id"].combine_chunks(),
-                    "detail": tab[det].combine_chunks() if det else pa.nulls(m, pa.string()),
-                }
-            )
-        )
+        ),
+        *static.entity_parts,
+    ]
     urls, apps = [], []
     for g in state.gangs:
         for d in g.domains:
@@ -329,10 +397,6 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
         }
     )
     files = {
-        "people": people,
-        "numbers": numbers,
-        "accounts": accounts,
-        "devices": devices,
         "entities": entities,
         "events": events,
         "gangs": gangs,
@@ -340,9 +404,7 @@ def write_truth(out: Path, world: World, state: fraud.FraudState) -> dict[str, i
         "transcripts": transcripts,
         "divisions": divisions,
     }
-    for name in list(files)[len(writes) :]:
-        writes.append(pool.submit(_write, files[name], tdir / f"{name}.parquet"))
-    pool.shutdown(wait=True)
-    for f in writes:
-        f.result()
-    return {name: t.num_rows for name, t in files.items()}
+    for name, table in files.items():
+        static.writes.append(pool.submit(_write, table, tdir / f"{name}.parquet"))
+    rows = {"people": len(people), **static.rows}
+    return rows | {name: len(t) for name, t in files.items()}

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from fanzha.sim import ids
 from fanzha.sim.divisions import Region, build_region
+from fanzha.sim.draws import choice_p
 from fanzha.sim.text import person_names
 
 # person roles (ordinary life); fraud roles are kept in fraud.py labels
@@ -179,7 +180,7 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     n = n_people
 
     # --- people ---------------------------------------------------------------------------------
-    county = rng.choice(region.n_counties, size=n, p=region.weights).astype(np.int16)
+    county = choice_p(rng, region.n_counties, n, region.weights).astype(np.int16)
     order = np.argsort(county, kind="stable")  # keep people grouped by county (graph locality)
     county = county[order]
     station = region.county_station_start[county] + (
@@ -227,7 +228,7 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     names = person_names(n, rng)
 
     # --- devices: one handset each, 10% two ---------------------------------------------------
-    n_dev = rng.choice([1, 2], size=n, p=[0.9, 0.1])
+    n_dev = choice_p(rng, [1, 2], n, [0.9, 0.1])
     dev_owner = np.repeat(np.arange(n), n_dev)
     devices = Columns(
         {
@@ -240,12 +241,12 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     dev_start = np.concatenate([[0], np.cumsum(n_dev)[:-1]])
 
     # --- phone numbers: 1-5 per person -----------------------------------------------------------
-    k_num = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.55, 0.28, 0.11, 0.04, 0.02])
+    k_num = choice_p(rng, [1, 2, 3, 4, 5], n, [0.55, 0.28, 0.11, 0.04, 0.02])
     num_owner = np.repeat(np.arange(n), k_num)
     m = len(num_owner)
-    op = rng.choice(5, size=m, p=[0.57, 0.2, 0.19, 0.015, 0.025]).astype(np.int8)
+    op = choice_p(rng, 5, m, [0.57, 0.2, 0.19, 0.015, 0.025]).astype(np.int8)
     first_num = np.concatenate([[0], np.cumsum(k_num)[:-1]])
-    op[first_num] = rng.choice(4, size=n, p=[0.6, 0.2, 0.19, 0.01])  # primary: a big-3 number
+    op[first_num] = choice_p(rng, 4, n, [0.6, 0.2, 0.19, 0.01])  # primary: a big-3 number
     card_type = np.zeros(m, dtype=np.int8)
     card_type[first_num[np.isin(role, [ROLE_CS_AGENT, ROLE_SALES])]] = 1  # industry cards
     # issue time: days before start (most years ago); a few non-primary numbers inside the period
@@ -269,13 +270,13 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     )
 
     # --- accounts --------------------------------------------------------------------------------
-    k_bank = rng.choice([1, 2, 3], size=n, p=[0.45, 0.4, 0.15])
+    k_bank = choice_p(rng, [1, 2, 3], n, [0.45, 0.4, 0.15])
     b_owner = np.repeat(np.arange(n), k_bank)
     b_first = np.concatenate([[0], np.cumsum(k_bank)[:-1]])
     nb = len(b_owner)
-    cls = rng.choice([0, 1, 2], size=nb, p=[0.45, 0.4, 0.15]).astype(np.int8)
+    cls = choice_p(rng, [0, 1, 2], nb, [0.45, 0.4, 0.15]).astype(np.int8)
     cls[b_first] = 0
-    bank = rng.choice(len(ids.BANK_CODES), size=nb, p=ids.BANK_SHARE).astype(np.int8)
+    bank = choice_p(rng, len(ids.BANK_CODES), nb, ids.BANK_SHARE).astype(np.int8)
     # one class-I account per person per bank (DOMAIN.md §6): later ones at the same bank are II
     key = b_owner.astype(np.int64) * 256 + bank
     first_class1 = np.zeros(nb, dtype=bool)
@@ -329,7 +330,7 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     spending[wx_only] = wx_pos
     # shops: a merchant account each (simulated, receive-mostly)
     shops = np.flatnonzero(role == ROLE_SHOP)
-    merch_bank = rng.choice(len(ids.BANK_CODES), size=len(shops), p=ids.BANK_SHARE).astype(np.int8)
+    merch_bank = choice_p(rng, len(ids.BANK_CODES), len(shops), ids.BANK_SHARE).astype(np.int8)
     accounts.extend(
         value=ids.card_numbers(merch_bank, rng),
         prefix=np.full(len(shops), "", dtype=object),
@@ -346,7 +347,7 @@ def build_world(n_people: int, seed: int, start: date, days: int) -> World:
     )
     # employers' payroll accounts (external payers) and social security
     n_emp = max(3, n // 40)
-    emp_bank = rng.choice(len(ids.BANK_CODES), size=n_emp, p=ids.BANK_SHARE).astype(np.int8)
+    emp_bank = choice_p(rng, len(ids.BANK_CODES), n_emp, ids.BANK_SHARE).astype(np.int8)
     emp_idx = accounts.extend(
         value=ids.card_numbers(emp_bank, rng),
         prefix=np.full(n_emp, "", dtype=object),
@@ -390,7 +391,7 @@ def _social_graph(world: World, employer: np.ndarray, rng: np.random.Generator) 
     """Households (family), local friendships and workplaces (colleagues), as CSR adjacency."""
     n = world.n_people
     # families: consecutive runs (people are sorted by county) of size 1-5
-    sizes = rng.choice([1, 2, 3, 4, 5], size=n // 2 + 1, p=[0.2, 0.3, 0.25, 0.15, 0.1])
+    sizes = choice_p(rng, [1, 2, 3, 4, 5], n // 2 + 1, [0.2, 0.3, 0.25, 0.15, 0.1])
     ends = np.cumsum(sizes)
     ends = ends[ends < n]
     hh = np.zeros(n, dtype=np.int64)
