@@ -132,8 +132,26 @@ class StaticTruth:
             for f in self.writes:
                 f.result()
 
+    def _emit(self, name: str, kind: str, tab: pa.Table, det: str | None) -> None:
+        """Write one world table now (it is freed after) and keep only its entity rows."""
+        _write(tab, self.tdir / f"{name}.parquet")
+        m = len(tab)
+        self.rows[name] = m
+        self.entity_parts.append(
+            pa.table(
+                {
+                    "entity_kind": ids.const(kind, m),
+                    "value": tab.column(0).combine_chunks(),
+                    "label": tab["label"].combine_chunks(),
+                    "role": pa.nulls(m, pa.string()),
+                    "gang_id": tab["gang_id"].combine_chunks(),
+                    "detail": tab[det].combine_chunks() if det else pa.nulls(m, pa.string()),
+                }
+            )
+        )
+
     def _build(self) -> None:
-        w, state, tdir = self.world, self.state, self.tdir
+        w, state = self.world, self.state
         r = w.region
         p = w.people
         n = w.n_people
@@ -197,7 +215,10 @@ class StaticTruth:
                 "label": num_label,
             }
         )
-        self.writes.append(self.pool.submit(_write, numbers, tdir / "numbers.parquet"))
+        self.rows: dict[str, int] = {}
+        self.entity_parts: list[pa.Table] = []
+        self._emit("numbers", "number", numbers, "sim_source")
+        del numbers
         ac = w.accounts
         layer = np.full(len(ac), -1, dtype=np.int32)
         for g in state.gangs:
@@ -231,7 +252,8 @@ class StaticTruth:
                 "label": acc_label,
             }
         )
-        self.writes.append(self.pool.submit(_write, accounts, tdir / "accounts.parquet"))
+        self._emit("accounts", "account", accounts, "mule_source")
+        del accounts
         dv = w.devices
         devices = pa.table(
             {
@@ -242,28 +264,7 @@ class StaticTruth:
                 "label": ids.pick(["normal", "fraud"], (dv["gang"] >= 0).astype(np.int64)),
             }
         )
-        self.writes.append(self.pool.submit(_write, devices, tdir / "devices.parquet"))
-        # only row counts are kept: the tables are freed once written (the memory stays with the days)
-        self.rows = {"numbers": len(numbers), "accounts": len(accounts), "devices": len(devices)}
-        self.entity_parts = []
-        for kind, tab, lab, det in (
-            ("number", numbers, "label", "sim_source"),
-            ("account", accounts, "label", "mule_source"),
-            ("device", devices, "label", None),
-        ):
-            m = len(tab)
-            self.entity_parts.append(
-                pa.table(
-                    {
-                        "entity_kind": ids.const(kind, m),
-                        "value": tab.column(0).combine_chunks(),
-                        "label": tab[lab].combine_chunks(),
-                        "role": pa.nulls(m, pa.string()),
-                        "gang_id": tab["gang_id"].combine_chunks(),
-                        "detail": tab[det].combine_chunks() if det else pa.nulls(m, pa.string()),
-                    }
-                )
-            )
+        self._emit("devices", "device", devices, None)
 
 
 def start_truth(out: Path, world: World, state: fraud.FraudState) -> StaticTruth:
