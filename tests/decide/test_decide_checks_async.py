@@ -5,6 +5,7 @@ payee commits reach other workers at once, and a lost script or connection is re
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import uuid
 from datetime import UTC, datetime
@@ -30,6 +31,15 @@ pytestmark = pytest.mark.redis
 
 SECRET = b"async-check-secret"
 T0 = datetime(2026, 6, 1, 16, 30, tzinfo=UTC)  # 00:30 Beijing: the night rule can fire too
+
+
+def _run(coro):  # noqa: ANN001, ANN202
+    """``asyncio.run`` on a fresh thread: another suite's fixture (Playwright's sync API) may hold
+    a running loop on the main thread for the whole session."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 FRAUD_PHONE = "13512345678"
 CASE_ACCOUNT = "6222021234567890128"
 MEDIUM_ACCOUNT = "6230580000000000035"
@@ -135,7 +145,7 @@ def test_awaited_checks_answer_like_the_embedded_service(runtimes):
     async def run() -> list[tuple]:
         return [_answer(await check_payment_async(shared, r, org="bank-a")) for r in sequence]
 
-    got = asyncio.run(run())
+    got = _run(run())
     assert got == want
     outcomes = [a[0] for a in want]
     assert {"allow", "delay_24h", "block", "delay_2h", "remind"} <= set(outcomes)
@@ -164,7 +174,7 @@ def test_concurrent_checks_share_round_trips_without_mixing_replies(runtimes):
         outs = await asyncio.gather(*[check_payment_async(shared, r) for r in reqs])
         return [_answer(o) for o in outs]
 
-    got = asyncio.run(run())
+    got = _run(run())
     assert got == want
     assert len({a[0] for a in want}) >= 3
     # 60 reads went out in far fewer writes than 60 (commits ride along too)
@@ -192,9 +202,9 @@ def test_commit_reaches_other_workers_at_once_and_recovers(runtimes):
         shared.state.aio.close()
         assert (await check_payment_async(shared, pay)).outcome == "allow"
 
-    asyncio.run(run())
+    _run(run())
     # a new event loop (e.g. a restarted worker loop) gets its own connection
-    assert asyncio.run(check_payment_async(shared, pay)).outcome == "allow"
+    assert _run(check_payment_async(shared, pay)).outcome == "allow"
 
 
 def test_connection_settings_follow_the_url():
@@ -227,4 +237,4 @@ def test_a_server_that_stops_answering_fails_the_waiting_checks():
         server.close()
         return elapsed
 
-    assert 0.3 <= asyncio.run(run()) < 3.0
+    assert 0.3 <= _run(run()) < 3.0
