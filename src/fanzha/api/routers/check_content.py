@@ -12,8 +12,9 @@ from fastapi import APIRouter, FastAPI, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.routing import BaseRoute, Match, NoMatchFound
 from starlette.types import Receive, Scope, Send
+
+from fanzha.api.lean import LeanPostRoute
 
 router = APIRouter(prefix="/v1/check", tags=["check"])
 
@@ -99,7 +100,7 @@ def _text_answer(text: str) -> bytes:
     )
 
 
-class FastTextRoute(BaseRoute):
+class FastTextRoute(LeanPostRoute):
     """``POST /v1/check/text`` straight from ASGI, first in the routing table.
 
     FastAPI's matching over every route, its dependency solver and body handling cost about
@@ -111,36 +112,12 @@ class FastTextRoute(BaseRoute):
     """
 
     def __init__(self, path: str) -> None:
-        self.path = self.path_format = path
-        self.name = f"fast:{path}"
-        self.include_in_schema = False
-        self.methods = {"POST"}
-        self._validate_json = TextIn.__pydantic_validator__.validate_json
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # type: ignore[override]
-        if scope["type"] != "http" or scope["method"] != "POST":
-            return Match.NONE, {}
-        path = scope["path"]
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]
-        if path != self.path:
-            return Match.NONE, {}
-        return Match.FULL, {"route": self, "endpoint": self.handle}
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
-        raise NoMatchFound(name, path_params)
+        super().__init__(path, TextIn)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # client went away
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        raw = await self.read_body(receive)
+        if raw is None:  # client went away
+            return
         content_type = next((v for k, v in scope["headers"] if k == b"content-type"), None)
         if not raw or (content_type is not None and b"json" not in content_type.lower()):
             raise RequestValidationError(

@@ -27,11 +27,12 @@ import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request, Security
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
-from starlette.routing import BaseRoute, Match, NoMatchFound
+from starlette.routing import Match
 
 from fanzha.access.principal import OrgKind, Principal
 from fanzha.api.deps import api_key_header
 from fanzha.api.errors import ProblemError, problem
+from fanzha.api.lean import LeanPostRoute
 
 router = APIRouter(prefix="/v1/check", tags=["checks"])
 
@@ -294,7 +295,7 @@ def _validation_problem(exc: ValidationError) -> ProblemError:
     return ProblemError(422, _VALIDATION_DETAIL, errors)
 
 
-class FastCheckRoute(BaseRoute):
+class FastCheckRoute(LeanPostRoute):
     """``POST <path>`` answered straight from ASGI: read the body, resolve the (cached) key,
     validate with the route's pydantic model in one pass over the raw JSON, run the check and send
     the body serialised by orjson. Matches nothing else, so other methods fall through to FastAPI
@@ -307,39 +308,15 @@ class FastCheckRoute(BaseRoute):
         kinds: frozenset[OrgKind],
         answer: Callable[[Any, Principal], dict[str, Any] | Awaitable[dict[str, Any]]],
     ) -> None:
-        self.path = self.path_format = path
-        self.name = f"fast:{path}"
-        self.include_in_schema = False
-        self.methods = {"POST"}
-        self._validate_json = model.__pydantic_validator__.validate_json
+        super().__init__(path, model)
         self._kinds = kinds
         self._answer = answer
         self._answer_is_async = inspect.iscoroutinefunction(answer)
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:  # type: ignore[override]
-        if scope["type"] != "http" or scope["method"] != "POST":
-            return Match.NONE, {}
-        path = scope["path"]
-        root = scope.get("root_path", "")
-        if root and path.startswith(root):
-            path = path[len(root) :]
-        if path != self.path:
-            return Match.NONE, {}
-        return Match.FULL, {"route": self, "endpoint": self.handle}
-
-    def url_path_for(self, name: str, /, **path_params: Any) -> Any:
-        raise NoMatchFound(name, path_params)
-
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":  # client went away
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        raw = await self.read_body(receive)
+        if raw is None:  # client went away
+            return
         api_key = None
         content_type = None
         for name, value in scope["headers"]:
