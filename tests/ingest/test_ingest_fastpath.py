@@ -56,6 +56,10 @@ TIME_NEAR = [
     " 2026-11-28 14:03:00",
     "2026-11-28  14:03:0",
     "1795845780",
+    "2026-11-28T24:00:00",
+    "0000-01-01 00:00:00",
+    "2026-11-28 1a:03:00",
+    "2026-11-31 10:00:00",
     "",
     "x",
 ]
@@ -165,8 +169,14 @@ def test_fast_path_really_decides_clean_rows() -> None:
     rows[7]["duration_s"] = "n/a"
     fast = V._fast_columns(_con(), "call", _raw(rows), "Asia/Shanghai", None, "t")
     assert fast is not None
-    _table, ok = fast
+    _table, ok, constants = fast
     assert ok.sum() == 49 and not ok[7]
+    assert constants == {
+        "source_org": "t",
+        "caller_card_type": "personal",
+        "cell": None,
+        "imei": None,
+    }
 
 
 @pytest.mark.parametrize("kind", ["sms", "transfer", "account_opening", "victim_report"])
@@ -236,3 +246,31 @@ def test_normalise_with_fast_path_equals_lookup_only() -> None:
             assert why == want_why[i], raw
             if why is None:
                 assert got[field][i].as_py() == want_vals[i], raw
+
+
+SHAPED = [t for t in TIMES + TIME_NEAR if len(t) == 19 and t[10] in " T" and t[13] == t[16] == ":"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(SHAPED),
+            st.tuples(st.sampled_from(SHAPED), st.integers(0, 18), st.sampled_from("09/:a -T")).map(
+                lambda x: x[0][: x[1]] + x[2] + x[0][x[1] + 1 :]
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_arrow_time_cast_equals_numpy_parser(values: list[str]) -> None:
+    """Chunks of well-shaped times are parsed by Arrow's cast; same result as the numpy parser."""
+    from fanzha.ingest import fastpath
+
+    arr = pa.array(values, pa.string())
+    view = fastpath.str_view(arr)
+    local, ok = fastpath.parse_local_times(view, arr)
+    local0, ok0 = fastpath._parse_local_numpy(view)
+    assert ok.tolist() == ok0.tolist()
+    assert local[ok].tolist() == local0[ok0].tolist()

@@ -10,6 +10,7 @@ errors. ``tests/ingest/test_ingest_fastpath.py`` checks fast == slow on messy sa
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import duckdb
@@ -23,8 +24,6 @@ US_PER_S = 1_000_000
 US_PER_HOUR = 3600 * US_PER_S
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
-_WS = np.zeros(256, dtype=bool)
-_WS[[ord(" "), ord("\t"), ord("\r"), ord("\n")]] = True
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
@@ -70,7 +69,12 @@ def _edge_bytes(v: StrView) -> tuple[np.ndarray, np.ndarray]:
 def no_edge_space(v: StrView) -> np.ndarray:
     """Rows whose text has no leading/trailing space, tab, CR or LF (nothing to trim)."""
     first, last = _edge_bytes(v)
-    return ~(_WS[first] | _WS[last])
+    return ~(_is_space(first) | _is_space(last))
+
+
+def _is_space(b: np.ndarray) -> np.ndarray:
+    """Bytes that are a space, tab, LF or CR (comparisons: cheaper than a table lookup)."""
+    return (b == 32) | (b == 9) | (b == 10) | (b == 13)
 
 
 def all_digits(v: StrView) -> np.ndarray:
@@ -121,9 +125,13 @@ def int_field(arr: pa.Array, spec: FieldSpec) -> tuple[pa.Array, np.ndarray]:
     """Integers written as 1-18 plain ASCII digits (no sign, no separators)."""
     v = str_view(arr)
     ok = all_digits(v) & ~v.empty & (v.lengths <= 18)
-    src = arr if ok.all() else pc.if_else(pa.array(ok), arr, pa.scalar("0"))
-    values = pc.cast(src, pa.int64())
-    nums = values.to_numpy(zero_copy_only=False)
+    if ok.all():
+        values = pc.cast(arr, pa.int64())
+        nums = values.to_numpy(zero_copy_only=False)
+    else:  # cast only the plain-digit rows; the others read as 0 (and stay undecided)
+        nums = np.zeros(len(arr), dtype=np.int64)
+        nums[ok] = pc.cast(arr.filter(pa.array(ok)), pa.int64()).to_numpy(zero_copy_only=False)
+        values = pa.array(nums, pa.int64())
     if spec.ge is not None:
         ok &= nums >= spec.ge
     if spec.gt is not None:
@@ -159,7 +167,35 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
     return era * 146097 + doe - 719468
 
 
-def parse_local_times(v: StrView) -> tuple[np.ndarray, np.ndarray]:
+def parse_local_times(v: StrView, arr: pa.Array | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``YYYY-MM-DD HH:MM:SS`` (or ``T`` between) → (local epoch microseconds, decided).
+
+    When every value of ``arr`` is 19 bytes with ``' '``/``'T'``, ``':'``, ``':'`` at bytes
+    10, 13, 16, Arrow's own ISO 8601 cast parses them in one pass; it checks the digits, the
+    dashes and the calendar (month, day of month, hour < 24, minute and second < 60) and fails
+    on the whole chunk otherwise, which then takes the numpy parser below."""
+    if arr is not None and len(arr) and not arr.null_count and (v.lengths == 19).all():
+        b = fixed_columns(v, np.arange(len(arr)), 19)
+        shape = ((b[10] == 32) | (b[10] == 84)) & (b[13] == 58) & (b[16] == 58)
+        if shape.all():
+            try:
+                ts = pc.cast(arr, pa.timestamp("us"))
+            except pa.ArrowInvalid:
+                ts = None
+            if ts is not None:
+                local = ts.cast(pa.int64()).to_numpy(zero_copy_only=False)
+                lo, hi = _local_year_bounds()
+                return local, (local >= lo) & (local < hi)
+    return _parse_local_numpy(v)
+
+
+@functools.cache
+def _local_year_bounds() -> tuple[int, int]:
+    """[Jan 1st of MIN_YEAR - 1, Jan 1st of MAX_YEAR + 2) in local µs: the years decided."""
+    return _year_start_us(MIN_YEAR - 1), _year_start_us(MAX_YEAR + 2)
+
+
+def _parse_local_numpy(v: StrView) -> tuple[np.ndarray, np.ndarray]:
     """``YYYY-MM-DD HH:MM:SS`` (or ``T`` between) → (local epoch microseconds, decided)."""
     n = len(v.starts)
     rows = np.flatnonzero(v.lengths == 19)
@@ -266,7 +302,7 @@ def time_field(
     con: duckdb.DuckDBPyConnection, arr: pa.Array, tz: str
 ) -> tuple[pa.Array, np.ndarray]:
     v = str_view(arr)
-    local, ok = parse_local_times(v)
+    local, ok = parse_local_times(v, arr)
     utc, ok = local_to_utc(con, local, ok, tz)
     return pa.array(utc, pa.int64()).cast(pa.timestamp("us", tz="UTC")), ok
 

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from fanzha.ingest.fastpath import all_digits, fixed_columns, str_view
+from fanzha.ingest.fastpath import StrView, all_digits, str_view
 from fanzha.ingest.fields import IDENTIFIER_FIELDS
 
 
@@ -61,11 +61,28 @@ def clean_mobiles(arr: pa.Array) -> np.ndarray | None:
     rows = np.flatnonzero(ok)
     if len(rows) == 0:
         return ok
-    b = [x.astype(np.int32) - 48 for x in fixed_columns(v, rows, 4)]
-    head = b[0] * 1000 + b[1] * 100 + b[2] * 10 + b[3]
-    sms_port = (b[0] == 1) & (b[1] == 0) & (b[2] == 6)  # "106…"
-    ok[rows] = _mobile_prefixes()[np.clip(head, 0, 9999)] & ~sms_port
+    head = _first_four_digits(v, rows)
+    sms_port = (head >= 1060) & (head < 1070)  # "106…"
+    ok[rows] = _mobile_prefixes()[head] & ~sms_port
     return ok
+
+
+def _first_four_digits(v: StrView, rows: np.ndarray) -> np.ndarray:
+    """The number formed by the first 4 bytes (all ASCII digits) of the given rows (all 11
+    bytes long): each read as one little-endian 32-bit word, its digits paired up in place."""
+    n = len(v.starts)
+    if len(rows) == n and n and (v.lengths == 11).all():
+        view = np.ndarray((n,), dtype="<u4", buffer=v.data, offset=int(v.starts[0]), strides=(11,))
+        word = view.astype(np.uint32)
+    else:
+        at = v.starts[rows]
+        word = np.ascontiguousarray(v.data[at[:, None] + np.arange(4)]).view("<u4").ravel()
+        word = word.astype(np.uint32)
+    d = word & np.uint32(0x0F0F0F0F)  # digit values, byte k = digit k
+    pairs = d * np.uint32(10) + (d >> np.uint32(8))  # byte k = 10 * digit k + digit k+1
+    return (
+        (pairs & np.uint32(0xFF)) * np.uint32(100) + ((pairs >> np.uint32(16)) & np.uint32(0xFF))
+    ).astype(np.intp)
 
 
 def _fold(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -124,6 +141,8 @@ def normalise_identifiers(
         if field not in table.column_names or table.num_rows == 0:
             continue
         col = table[field]
+        if col.null_count == len(col):  # nothing to normalise (e.g. an optional column absent)
+            continue
         if fn is None:
             col = _fold(col)
         else:

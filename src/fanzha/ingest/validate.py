@@ -203,9 +203,9 @@ def validate_batch(
     fast = _fast_columns(con, kind, raw, tz, forced_org, default_org)
     if fast is None:
         return validate_batch_sql(con, kind, raw, tz, forced_org, default_org)
-    table, ok = fast
+    table, ok, constants = fast
     target = pa.schema([pa.field("_row", pa.int64()), *arrow_schema(kind)])
-    accepted = _by_day(table, ok).cast(target)
+    accepted = _by_day(table, ok, constants, target)
     if ok.all():
         return Validated(accepted=accepted)
     import pyarrow.compute as pc
@@ -218,10 +218,13 @@ def validate_batch(
     return slow
 
 
-def _by_day(table: pa.Table, ok: np.ndarray) -> pa.Table:
+def _by_day(
+    table: pa.Table, ok: np.ndarray, constants: dict[str, object], target: pa.Schema
+) -> pa.Table:
     """The decided rows, each record batch grouped by UTC day (stable), in one gather per batch:
     it drops the undecided rows and lets the lake cut its per-day parts as slices of the batches
-    instead of copying the whole batch again."""
+    instead of copying the whole batch again. Columns of one value (``constants``: the file has
+    no such column) are made after the gather, at the final length, and never gathered."""
     out: list[pa.RecordBatch] = []
     at = 0
     for batch in table.to_batches():
@@ -237,11 +240,18 @@ def _by_day(table: pa.Table, ok: np.ndarray) -> pa.Table:
             rows = rows[
                 np.argsort(key.astype(np.uint16) if hi - lo < 65_536 else key, kind="stable")
             ]
-        elif len(rows) == n:
-            out.append(batch)
-            continue
-        out.append(batch.take(pa.array(rows)))
-    return pa.Table.from_batches(out, schema=table.schema)
+            batch = batch.take(pa.array(rows))
+        elif len(rows) < n:
+            batch = batch.take(pa.array(rows))
+        m = batch.num_rows
+        arrays = [
+            _constant(constants[f.name], m, f.type)
+            if f.name in constants
+            else batch.column(f.name).cast(f.type)
+            for f in target
+        ]
+        out.append(pa.RecordBatch.from_arrays(arrays, schema=target))
+    return pa.Table.from_batches(out, schema=target)
 
 
 def _fast_columns(
@@ -251,10 +261,12 @@ def _fast_columns(
     tz: str,
     forced_org: str | None,
     default_org: str | None,
-) -> tuple[pa.Table, np.ndarray] | None:
-    """The kind's columns as decided by the fast path and the rows where every field was
-    decided and valid; None when a whole column is out of its reach (typed, yuan, missing).
-    Works chunk by chunk, so the reader's record batches are never copied into one."""
+) -> tuple[pa.Table, np.ndarray, dict[str, object]] | None:
+    """The kind's columns as decided by the fast path, the rows where every field was decided
+    and valid, and the fields of one value for every row (no such column in the file: the
+    caller's organisation or the default), which the table leaves out; None when a whole column
+    is out of the fast path's reach (typed, yuan, missing). Works chunk by chunk, so the
+    reader's record batches are never copied into one."""
     if raw.num_rows == 0 or "_row" not in raw.column_names:
         return None
     direct, yuan, _ignored = plan_columns(kind, raw.column_names)
@@ -267,6 +279,11 @@ def _fast_columns(
             return None
         if col is not None and not pa.types.is_string(raw.schema.field(col).type):
             return None
+    constants: dict[str, object] = {}
+    for spec in specs:
+        if direct.get(spec.name) is None:
+            org = (forced_org or default_org) if spec.name == "source_org" else None
+            constants[spec.name] = org if org is not None else spec.default
     chunks: list[list[pa.Array]] = [[] for _ in range(len(specs) + 1)]
     oks: list[np.ndarray] = []
     for batch in raw.to_batches():
@@ -279,8 +296,6 @@ def _fast_columns(
             col = direct.get(spec.name)
             org = (forced_org or default_org) if spec.name == "source_org" else None
             if col is None:
-                value = org if org is not None else spec.default
-                chunks[i].append(_constant(value, n, schema.field(spec.name).type))
                 continue
             arr = batch.column(col)
             if org is not None:
@@ -298,13 +313,25 @@ def _fast_columns(
         oks.append(ok)
     names = ["_row", *schema.names]
     types = [pa.int64(), *schema.types]
-    arrays = [pa.chunked_array(c, type=t) for c, t in zip(chunks, types, strict=True)]
-    return pa.Table.from_arrays(arrays, names=names), np.concatenate(oks)
+    kept = [
+        (name, pa.chunked_array(c, type=t))
+        for name, c, t in zip(names, chunks, types, strict=True)
+        if name not in constants
+    ]
+    table = pa.Table.from_arrays([c for _, c in kept], names=[name for name, _ in kept])
+    return table, np.concatenate(oks), constants
 
 
 def _constant(value: object, n: int, typ: pa.DataType) -> pa.Array:
     if value is None:
         return pa.nulls(n, typ)
+    if pa.types.is_string(typ) and isinstance(value, str):
+        text = value.encode("utf-8")
+        if len(text) * n < 2**31:  # the same text n times, built from its buffers
+            offsets = (np.arange(n + 1, dtype=np.int64) * len(text)).astype(np.int32)
+            return pa.Array.from_buffers(
+                typ, n, [None, pa.py_buffer(offsets), pa.py_buffer(text * n)]
+            )
     one = pa.array([value]).cast(typ)
     return pa.DictionaryArray.from_arrays(pa.array(np.zeros(n, np.int32)), one).cast(typ)
 

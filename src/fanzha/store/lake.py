@@ -99,6 +99,7 @@ class EventLake:
         for name in extra:
             data = data.append_column(name, table[name])
         written: list[Path] = []
+        options = _write_options(data.select(schema.names))  # one choice for all its parts
         for d, part in _split_days(data):
             day = (date(1970, 1, 1) + timedelta(days=d)).isoformat()
             target_dir = self.kind_dir(kind) / f"day={day}"
@@ -106,7 +107,7 @@ class EventLake:
             name = f"part-{uuid.uuid4().hex}.parquet"
             tmp = target_dir / f".{name}.tmp"
             stored = part.select(schema.names) if extra else part
-            pq.write_table(stored, tmp, **_write_options(stored))
+            pq.write_table(stored, tmp, **options)
             with open(tmp, "rb") as fh:
                 os.fsync(fh.fileno())
             final = target_dir / name
