@@ -92,7 +92,7 @@ def bench_single(n: int = 1000) -> None:
         )
 
 
-def bench_urls(n: int) -> None:
+def bench_urls(n: int) -> list[float]:
     """URLs/s per core in batches of 5,000, by CPU time (the machine is shared), cold and warm."""
     from fanzha.detect.urls import default_model, rules
 
@@ -103,16 +103,44 @@ def bench_urls(n: int) -> None:
         cached.cache_clear()
     rules._label_scan.cache_clear()
     rules._CLEAN_LABELS.clear()
+    rates = []
     for label in ("cold host caches", "warm host caches"):
         load = os.getloadavg()[0]
         t, c = time.perf_counter(), time.process_time()
         for s in range(0, len(us), 5000):
             model.score(us[s : s + 5000])
         wall, cpu = time.perf_counter() - t, time.process_time() - c
+        rates.append(len(us) / cpu)
         print(
             f"urls batch ({label}): {len(us) / cpu:,.0f} URLs/s per core by CPU time "
             f"({len(us) / cpu / 50_000:.2f}x the 50,000 target), {len(us) / wall:,.0f} URLs/s wall "
             f"(n={len(us)}, load average {load:.1f})"
+        )
+    return rates
+
+
+def bench_urls_vs(n: int, baseline_src: Path, rounds: int = 3) -> None:
+    """URLs/s per core of this tree and of ``baseline_src``, each in its own process, alternating
+    ``rounds`` times; best run per side and the same-run ratio."""
+    import json
+
+    best: dict[str, list[float]] = {}
+    for _ in range(rounds):
+        for label, src in (("this tree", ROOT / "src"), ("baseline", baseline_src)):
+            out = subprocess.run(
+                [sys.executable, __file__, "--urls-child", str(n)],
+                env=dict(os.environ, PYTHONPATH=str(src)),
+                capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            rates = json.loads(out.strip().splitlines()[-1])
+            b = best.setdefault(label, [0.0, 0.0])
+            best[label] = [max(x, y) for x, y in zip(b, rates, strict=True)]
+    for i, part in enumerate(("cold", "warm")):
+        now, base = best["this tree"][i], best["baseline"][i]
+        print(
+            f"urls batch ({part} host caches), best of {rounds} alternating runs: this tree "
+            f"{now:,.0f} URLs/s per core, baseline {base:,.0f}, ratio {now / base:.2f} "
+            f"({now / 50_000:.2f}x the 50,000 target; load average {os.getloadavg()[0]:.1f})"
         )
 
 
@@ -267,7 +295,13 @@ def main() -> None:
     )
     ap.add_argument("--only", choices=["text", "urls", "single", "api"], help="run one part")
     ap.add_argument("--loadgen-child", nargs=3, help=argparse.SUPPRESS)
+    ap.add_argument("--urls-child", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.urls_child:
+        import json
+
+        print(json.dumps(bench_urls(a.urls_child)))
+        return
     if a.loadgen_child:
         loadgen_child(int(a.loadgen_child[0]), a.loadgen_child[1], a.loadgen_child[2])
         return
@@ -275,7 +309,9 @@ def main() -> None:
         print(f"load average: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         {
             "text": lambda: bench_text(a.size),
-            "urls": lambda: bench_urls(a.size),
+            "urls": lambda: (
+                bench_urls_vs(a.size, a.baseline_src) if a.baseline_src else bench_urls(a.size)
+            ),
             "single": bench_single,
             "api": lambda: bench_api(a.requests, a.baseline_src),
         }[a.only]()

@@ -104,3 +104,35 @@ def test_lean_text_route_answers_like_fastapi(data_dir) -> None:
                 e["field"] for e in b.json()["errors"]
             ]
         assert lean.get("/v1/check/text").status_code == 405
+
+
+def test_lean_url_route_answers_like_fastapi(data_dir) -> None:
+    """The lean URL route (single-URL model path) answers as the FastAPI route."""
+    from fanzha.api.app import create_app
+    from fanzha.api.routers import check_content
+
+    lean_app = create_app()
+    plain_app = create_app()
+    check_content.remove_fast_routes(plain_app)
+    assert any(isinstance(r, check_content.FastUrlRoute) for r in lean_app.router.routes)
+    bodies = [
+        {"url": "http://icbc-jiedong.top/login"},
+        {"url": "https://www.icbc.com.cn/"},
+        {"url": "http://paypa1.com/signin?x=1"},
+        {"url": "http://例子.测试/登录"},
+        {"url": "   "},
+        {"url": "http://user@evil.example.com:8080/jd.com/a.apk"},
+        {"url": ""},
+        {},
+        {"url": 5},
+    ]
+    with TestClient(lean_app) as lean, TestClient(plain_app) as plain:
+        for body in bodies:
+            a = lean.post("/v1/check/url", json=body)
+            b = plain.post("/v1/check/url", json=body)
+            assert a.status_code == b.status_code, body
+            ja, jb = a.json(), b.json()
+            ja.pop("request_id", None)
+            jb.pop("request_id", None)
+            assert ja == jb, body
+        assert lean.get("/v1/check/url").status_code == 405

@@ -259,3 +259,119 @@ def test_old_model_format_is_refused(tmp_path: Path) -> None:
     joblib.dump(m, d / "model.joblib")
     with pytest.raises(ValueError, match="格式版本"):
         UrlModel.load(d)
+
+
+def _one_by_one_urls(datasets_dir: Path) -> list[str]:
+    urls = [u for u, _ in generate(600, seed=41)] + EDGE_URLS
+    urls += [
+        "http://x.com/İstanbul/Straße?q=K",  # Unicode lower-casing (pyarrow's, not Python's)
+        "http://x.com/a.php中",
+        "http://例子.测试/登录/abc-DEF_9",
+        "http://paypa1.com/" + "x" * 300,
+        "https://www.icbc.com.cn/",
+        "http://user@evil.example.com:8080/jd.com/a.apk",
+        "   ",
+    ]
+    f = datasets_dir / "urls" / "esdaung_phish" / "balanced_train.csv"
+    if f.exists():
+        urls += pd.read_csv(f).sample(1500, random_state=4)["url"].astype(str).tolist()
+    return urls
+
+
+def _assert_one_equals_batch(m: UrlModel, urls: list[str]) -> None:
+    from fanzha.detect.urls.model import SMALL_BATCH
+
+    assert len(urls) > SMALL_BATCH
+    m.__dict__.pop("_hosts", None)  # cold host cache, then warm
+    want = m.predict_proba(urls)
+    batch = m.score(urls)
+    for _ in range(2):
+        got = [m._proba_one(u) for u in urls]
+        # URLs without a host are answered without the model on both paths
+        diff = [abs(g[0] - w) for g, w in zip(got, want, strict=True) if g[1]]
+        assert len(diff) > len(urls) - 20 and max(diff) < 1e-9
+        one = [m.score([u])[0] for u in urls]  # the public call takes the single path
+        assert [(v.is_risky, v.score, v.reasons, v.registrable_domain) for v in one] == [
+            (v.is_risky, v.score, v.reasons, v.registrable_domain) for v in batch
+        ]
+    small = m.score(urls[:SMALL_BATCH])
+    assert small == batch[:SMALL_BATCH]
+
+
+def test_single_url_path_equals_batch_default_model(datasets_dir: Path) -> None:
+    """score() of a few URLs (the API's single URL) takes a path without pyarrow kernels or
+    Booster.predict set-up; it gives the batch path's probabilities and verdicts."""
+    _assert_one_equals_batch(default_model(), _one_by_one_urls(datasets_dir))
+
+
+@pytest.mark.parametrize("kw", [{"words": True}, {"use_scheme": False, "path_chars": 30}])
+def test_single_url_path_equals_batch_linear(kw: dict, datasets_dir: Path) -> None:
+    pairs = list(generate(800, seed=43))
+    m = UrlModel(**kw).fit([u for u, _ in pairs], [y for _, y in pairs])
+    assert m.booster is None
+    _assert_one_equals_batch(m, _one_by_one_urls(datasets_dir)[:900])
+
+
+def test_ngram_and_word_hashing_fast_paths_equal_reference() -> None:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from fanzha.detect.urls.hashing import (
+        ngram_columns,
+        ngram_score_one,
+        ngram_scores,
+        row_norms,
+        word_columns,
+        word_score_one,
+    )
+
+    values = [u for u, _ in generate(300, seed=47)] + [
+        "",
+        "a",
+        "ab",
+        "İstanbul/ab-CD_9",
+        "x/中文abc中/",
+    ]
+    arr = pc.utf8_lower(pa.array(values, pa.string()))
+    w = np.random.default_rng(0).normal(size=1 << 12).astype(np.float32)
+    for rng in ((2, 4), (3, 5), (1, 1)):
+        rows, cols = ngram_columns(arr, rng, len(w), 7)
+        ref = np.bincount(
+            rows, weights=w[cols] * row_norms(rows, len(values))[rows], minlength=len(values)
+        )
+        assert np.allclose(ngram_scores(arr, rng, w, 7), ref, rtol=0, atol=1e-9)
+        one = [ngram_score_one(v.encode(), rng, w, 7) for v in arr.to_pylist()]
+        assert np.allclose(one, ref, rtol=0, atol=1e-9)
+    # default split on bytes == RE2 split (an equivalent pattern takes the regex code)
+    got = word_columns(arr, len(w), 5)
+    ref = word_columns(arr, len(w), 5, pattern="(?:[^a-z0-9])+")
+    assert all(np.array_equal(a, b) for a, b in zip(got, ref, strict=True))
+    rows, cols = ref
+    scores = np.bincount(
+        rows, weights=w[cols] * row_norms(rows, len(values))[rows], minlength=len(values)
+    )
+    for v, s in zip(arr.to_pylist(), scores, strict=True):
+        if v.isascii():
+            assert abs(word_score_one(v, w, 5) - s) < 1e-12
+
+
+def test_host_cache_gives_the_uncached_batch_scores(datasets_dir: Path) -> None:
+    """score() keeps each host's features and host n-gram score: batches with all, some or none
+    of their hosts known score as the plain columnar path (featurize + _proba)."""
+    m = default_model()
+    urls = _one_by_one_urls(datasets_dir)
+    want = m.predict_proba(urls)
+    m.__dict__.pop("_hosts", None)
+    m.score(urls[::3])  # some hosts known
+    some = m._proba(m._features_cached(urls))
+    known = m._proba(m._features_cached(urls))  # all known
+    m.__dict__.pop("_hosts", None)
+    for u in urls[:40]:
+        m.score([u])  # hosts entered by the single-URL path
+    single = m._proba(m._features_cached(urls))
+    for got in (some, known, single):
+        assert abs(got - want).max() < 1e-9
+    m.__dict__.pop("_hosts", None)
+    cold = m.score(urls)
+    assert m.score(urls) == cold

@@ -8,6 +8,9 @@ detector) so that a change there cannot silently move the columns of a shipped U
 
 from __future__ import annotations
 
+import math
+import re
+
 import numpy as np
 import pyarrow as pa
 
@@ -64,25 +67,35 @@ def ngram_scores(
     total = len(data)
     if total == 0:
         return out
-    codes = data.astype(np.uint64)
     nmin, nmax = ngram_range
-    # bytes from each position to the end of its value
-    remaining = np.repeat(offsets[1:], lens) - np.arange(total, dtype=np.int64)
+    adds, shift = _bucket_consts(salt, n_features)
+    ends = offsets[1:]
+    codes = data.astype(np.uint64)
+    h = codes.copy()
+    z = np.empty(total, np.uint64)
     acc = np.zeros(total + 1)
-    with np.errstate(over="ignore"):
-        h = np.zeros(total, dtype=np.uint64)
-        for n in range(1, nmax + 1):
-            m = total - n + 1
-            if m <= 0:
-                break
-            h = h[:m] * _P + codes[n - 1 : n - 1 + m]
-            if n < nmin:
-                continue
-            w = weights[_bucket(h, salt * 64 + n, n_features)]
-            w[remaining[:m] < n] = 0.0
-            acc[1 : m + 1] += w
+    # uint64 array arithmetic wraps silently; in-place passes, no temporaries of the buffer's size
+    for n in range(1, nmax + 1):
+        m = total - n + 1
+        if m <= 0:
+            break
+        if n > 1:
+            hm = h[:m]
+            hm *= _P
+            hm += codes[n - 1 : n - 1 + m]
+        if n < nmin:
+            continue
+        zm = z[:m]
+        np.add(h[:m], adds[n], out=zm)
+        zm *= _MIX1
+        zm >>= shift
+        w = weights[zm]
+        # n-grams that run past the end of their value start at end - 1 ... end - n + 1
+        cross = (ends[:, None] - np.arange(1, n)).ravel()
+        w[cross[(cross >= 0) & (cross < m)]] = 0.0
+        acc[1 : m + 1] += w
     cs = np.cumsum(acc)
-    sums = cs[offsets[1:]] - cs[offsets[:-1]]
+    sums = cs[ends] - cs[offsets[:-1]]
     count = np.zeros(len(lens), np.int64)
     for n in range(nmin, nmax + 1):
         count += np.maximum(lens - n + 1, 0)
@@ -140,10 +153,49 @@ def count_bytes(arr: pa.Array, lo: int, hi: int) -> np.ndarray:
     return cs[offsets[1:]] - cs[offsets[:-1]]
 
 
+_WORDS_DEFAULT = "[^a-z0-9]+"
+
+
+def _ascii_word_columns(arr: pa.Array, n_features: int, salt: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`word_columns` for the default split (runs of ASCII a-z0-9), on the bytes: every
+    byte of a non-ASCII character is >= 0x80, so it separates words as RE2's class does."""
+    from fanzha.detect.urls.batch import _powers
+
+    data, off = column_bytes(arr)
+    total = len(data)
+    e = np.zeros(0, np.int64)
+    if total == 0:
+        return e, e
+    isw = ((data >= 97) & (data <= 122)) | ((data >= 48) & (data <= 57))
+    first = np.zeros(total + 1, bool)  # a value starts here
+    first[off[:-1]] = True
+    prev = np.zeros(total, bool)
+    prev[1:] = isw[:-1]
+    prev &= ~first[:total]
+    nxt = np.zeros(total, bool)
+    nxt[:-1] = isw[1:]
+    nxt &= ~first[1:]
+    starts = np.flatnonzero(isw & ~prev)
+    if not len(starts):
+        return e, e
+    ends = np.flatnonzero(isw & ~nxt) + 1
+    fw, bw = _powers(total + 1)
+    with np.errstate(over="ignore"):
+        # sum over a word of (byte + 1) * P**(position in word), as one prefix sum
+        cs = np.zeros(total + 1, np.uint64)
+        np.cumsum((data.astype(np.uint64) + np.uint64(1)) * fw[:total], out=cs[1:])
+        h = (cs[ends] - cs[starts]) * bw[starts]
+    rows = np.searchsorted(off, starts, side="right") - 1
+    cols = (_finalize(h, salt * 64) & np.uint64(n_features - 1)).astype(np.int64)
+    return rows.astype(np.int64), cols
+
+
 def word_columns(
     arr: pa.Array, n_features: int, salt: int, pattern: str = "[^a-z0-9]+"
 ) -> tuple[np.ndarray, np.ndarray]:
     """(row, column) of every word (split on ``pattern``) of every value, hashed whole."""
+    if pattern == _WORDS_DEFAULT:
+        return _ascii_word_columns(arr, n_features, salt)
     import pyarrow.compute as pc
 
     lists = pc.split_pattern_regex(arr, pattern)
@@ -169,3 +221,77 @@ def word_columns(
     mask = np.uint64(n_features - 1)
     cols = (_finalize(h, salt * 64) & mask).astype(np.int64)
     return rows[keep], cols[keep]
+
+
+def ngram_score_one(
+    data: bytes, ngram_range: tuple[int, int], weights: np.ndarray, salt: int
+) -> float:
+    """:func:`ngram_scores` of one value (its UTF-8 bytes): the same n-gram columns and weights,
+    without the batch bookkeeping (small requests; equal within float rounding)."""
+    size = len(data)
+    nmin, nmax = ngram_range
+    count = 0
+    for n in range(nmin, nmax + 1):
+        count += max(size - n + 1, 0)
+    if not count:
+        return 0.0
+    adds, shift = _bucket_consts(salt, len(weights))
+    codes = np.frombuffer(data, np.uint8).astype(np.uint64)
+    h = codes
+    cols = []
+    # uint64 array arithmetic wraps silently (no np.errstate needed, unlike scalars)
+    for n in range(1, min(nmax, size) + 1):
+        if n > 1:
+            h = h[: size - n + 1] * _P
+            h += codes[n - 1 :]
+        if n >= nmin:
+            z = h + adds[n]
+            z *= _MIX1
+            z >>= shift
+            cols.append(z)
+    return float(weights[np.concatenate(cols)].sum(dtype=np.float64)) / math.sqrt(count)
+
+
+_CONSTS: dict[tuple[int, int], tuple[list[np.uint64], np.uint64]] = {}
+
+
+def _bucket_consts(salt: int, n_features: int) -> tuple[list[np.uint64], np.uint64]:
+    """:func:`_bucket`'s additive constant per n (index n) and its shift, for ``salt``."""
+    key = (salt, n_features)
+    c = _CONSTS.get(key)
+    if c is None:
+        adds = [np.uint64(((salt * 64 + n) * 0x9E3779B97F4A7C15) & (2**64 - 1)) for n in range(9)]
+        c = _CONSTS[key] = (adds, np.uint64(64 - (n_features.bit_length() - 1)))
+    return c
+
+
+_M64 = (1 << 64) - 1
+
+
+def _finalize_int(h: int, salt: int) -> int:
+    z = h ^ salt
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _M64
+    return z ^ (z >> 31)
+
+
+_WORD_SPLIT = re.compile("[^a-z0-9]+")
+
+
+def word_score_one(low: str, weights: np.ndarray, salt: int) -> float:
+    """:func:`word_columns` scored for one lower-cased ASCII value: sum of word weights /
+    sqrt(number of words)."""
+    words = [w for w in _WORD_SPLIT.split(low) if w]
+    if not words:
+        return 0.0
+    mask = len(weights) - 1
+    norm = 1.0 / math.sqrt(len(words))
+    p = int(_P)
+    s = 0.0
+    for w in words:
+        h, pw = 0, 1
+        for c in w.encode():
+            h = (h + (c + 1) * pw) & _M64
+            pw = (pw * p) & _M64
+        s += float(weights[_finalize_int(h, salt * 64) & mask]) * norm
+    return s

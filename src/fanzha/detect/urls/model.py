@@ -11,12 +11,18 @@ the host and cannot score the *shape* of a URL instead of its risk.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
+import operator
+import re
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -27,11 +33,23 @@ from fanzha.detect.urls import batch as B
 from fanzha.detect.urls.hashing import (
     count_bytes,
     ngram_columns,
+    ngram_score_one,
     ngram_scores,
     row_norms,
     word_columns,
+    word_score_one,
 )
-from fanzha.detect.urls.rules import Reason, lists, parse_url, rule_score
+from fanzha.detect.urls.rules import (
+    ParsedURL,
+    Reason,
+    _split,
+    host_facts,
+    host_reasons,
+    lists,
+    parse_url,
+    rule_score,
+)
+from fanzha.detect.urls.rules import path_reasons as rules_path_reasons
 
 MODEL_FILE = "model.joblib"
 META_FILE = "metadata.json"
@@ -55,6 +73,75 @@ URL_STATS = [
 N_DENSE = _K + len(HOST_STATS) + len(URL_STATS)
 # salts of the hashed blocks
 _HOST, _REG, _SUB, _PATH, _WORDS = 1, 2, 3, 4, 5
+# up to this many URLs per call, each is scored on its own (:meth:`UrlModel._score_one`): the
+# columnar path's fixed costs (pyarrow kernels, RE2 compiles, numpy passes) exceed the work
+SMALL_BATCH = 16
+_MODEL_TEXT = "模型判定与钓鱼网址特征相似（p={:.2f}）"
+HOST_CACHE = 65_536  # hosts whose features and host scores a model keeps (per process)
+_WEIGHT = operator.attrgetter("weight")
+_PAGE_EXT = re.compile(r"\.(?:php|html?|aspx?|jsp)\b", re.ASCII)  # RE2's \b is ASCII too
+
+
+class _OneRow:
+    """LightGBM's single-row predictor (C API ``…SingleRowFast``) for one booster: the same trees
+    and arithmetic as ``Booster.predict``, without its per-call Python set-up (~50 µs)."""
+
+    def __init__(self, booster: Any, ncol: int):
+        from lightgbm.basic import _LIB, _c_str, _safe_call
+
+        self.booster = booster  # the config points into it: keep it alive
+        self._call = _LIB.LGBM_BoosterPredictForMatSingleRowFast
+        self._check = _safe_call
+        self.handle = ctypes.c_void_p()
+        it = booster.best_iteration if booster.best_iteration > 0 else -1
+        _safe_call(
+            _LIB.LGBM_BoosterPredictForMatSingleRowFastInit(
+                booster._handle,
+                ctypes.c_int(0),  # C_API_PREDICT_NORMAL
+                ctypes.c_int(0),
+                ctypes.c_int(it),
+                ctypes.c_int(1),  # C_API_DTYPE_FLOAT64
+                ctypes.c_int32(ncol),
+                _c_str("num_threads=1"),
+                ctypes.byref(self.handle),
+            )
+        )
+        weakref.finalize(self, _LIB.LGBM_FastConfigFree, self.handle)
+        self.x = np.zeros(ncol)
+        self._out = np.zeros(1)
+        self._out_len = ctypes.c_int64()
+        self._args = (
+            self.handle,
+            self.x.ctypes.data_as(ctypes.c_void_p),
+            ctypes.byref(self._out_len),
+            self._out.ctypes.data_as(ctypes.POINTER(ctypes.c_double)),
+        )
+        self.lock = threading.Lock()
+
+    def __call__(self, dense: np.ndarray, z: tuple[float, float, float]) -> float:
+        with self.lock:
+            x = self.x
+            n = len(dense)
+            x[:n] = dense
+            x[n:] = z
+            self._check(self._call(*self._args))
+            return float(self._out[0])
+
+
+class _HostEntry(NamedTuple):
+    """One host's facts and share of a URL's features and linear score (cached per model)."""
+
+    hd: np.ndarray  # rows of (rule weights | host statistics), float32; this host's is row i
+    i: int
+    host: float  # host + registrable + sub-domain n-gram scores
+    reasons: tuple[Reason, ...]
+    official: bool
+    reg: str
+    suf: str
+    uni: str
+    asc: str
+    is_ip: bool
+    puny: bool
 
 
 @dataclass
@@ -83,6 +170,7 @@ class Features:
     host_blocks: list[tuple[pa.Array, tuple[int, int] | None, int]]  # per host: (docs, n, salt)
     path_blocks: list[tuple[pa.Array, tuple[int, int] | None, int]]  # per URL; n None: words
     path_reasons: list[list[Reason] | None]
+    host_score: np.ndarray | None = None  # per host: the host blocks' linear score (cached)
 
 
 def _columns(arr: pa.Array, rng: tuple[int, int] | None, salt: int) -> tuple[np.ndarray, ...]:
@@ -110,12 +198,16 @@ def _host_dense(H: B.Hosts) -> tuple[np.ndarray, np.ndarray]:
     n = len(H)
     v = np.zeros((n, _K + len(HOST_STATS)), np.float32)
     survive = np.ones(n)
-    for i, rs in enumerate(H.reasons):
-        if rs:
-            for r in rs:
-                j = _CODE_INDEX.get(r.code, 0)
-                v[i, j] = max(v[i, j], r.weight)
-                survive[i] *= 1.0 - r.weight
+    # (host, code, weight) of every reason in order: one ufunc.at pass each (in order, so the
+    # products are the same as a per-host loop's)
+    hit = [(i, r) for i, rs in enumerate(H.reasons) if rs for r in rs]
+    if hit:
+        code = _CODE_INDEX.get
+        rows = np.array([i for i, _ in hit], np.int64)
+        cols = np.array([code(r.code, 0) for _, r in hit], np.int64)
+        w = np.array([r.weight for _, r in hit])
+        np.maximum.at(v, (rows, cols), w.astype(np.float32))
+        np.multiply.at(survive, rows, 1.0 - w)
     a = H.ascii
     hl = _np(pc.utf8_length(a)).astype(np.float32)
     rl = _np(pc.utf8_length(H.registrable)).astype(np.float32)
@@ -160,8 +252,29 @@ def featurize(
     """Features of a batch; host work once per distinct host of the batch."""
     U = B.parse_batch(list(urls))
     H = U.hosts
-    n = len(U)
     hd, _ = _host_dense(H)
+    dense, path_blocks, pr = _url_features(U, hd, path_chars, use_scheme, words)
+    return Features(U, dense, _host_blocks(H), path_blocks, pr)
+
+
+Blocks = list[tuple[pa.Array, tuple[int, int] | None, int]]
+
+
+def _host_blocks(H: B.Hosts) -> Blocks:
+    marked = pc.binary_join_element_wise("^", H.ascii, "$", "")
+    regs = pc.binary_join_element_wise("^", H.registrable, "$", "")
+    return [
+        (marked, (3, 5), _HOST),
+        (regs, (2, 5), _REG),
+        (_sub_domains(H), (2, 4), _SUB),
+    ]
+
+
+def _url_features(
+    U: B.Urls, hd: np.ndarray, path_chars: int, use_scheme: bool, words: bool
+) -> tuple[np.ndarray, Blocks, list[list[Reason] | None]]:
+    """Dense rows (``hd``: host part per distinct host), path blocks and path reasons per URL."""
+    n = len(U)
     pr = B.path_reasons(U)
     dense = np.zeros((n, N_DENSE), np.float32)
     dense[:, : hd.shape[1]] = hd[U.host_id]
@@ -190,18 +303,11 @@ def featurize(
     dense[:, o + 8] = _np(pc.match_substring(path, "?"))
     dense[:, o + 9] = 1.0 - survive
     dense[:, o + 10] = U.userinfo
-    marked = pc.binary_join_element_wise("^", H.ascii, "$", "")
-    regs = pc.binary_join_element_wise("^", H.registrable, "$", "")
-    host_blocks = [
-        (marked, (3, 5), _HOST),
-        (regs, (2, 5), _REG),
-        (_sub_domains(H), (2, 4), _SUB),
-    ]
     low = pc.utf8_lower(pc.utf8_slice_codeunits(path, 0, path_chars))
-    path_blocks = [(low, (3, 5), _PATH)]
+    path_blocks: Blocks = [(low, (3, 5), _PATH)]
     if words:
         path_blocks.append((pc.utf8_lower(path), None, _WORDS))
-    return Features(U, dense, host_blocks, path_blocks, pr)
+    return dense, path_blocks, pr
 
 
 def design_matrix(F: Features) -> sp.csr_matrix:
@@ -266,6 +372,8 @@ class UrlModel:
         self.intercept = float(clf.intercept_[0])
         self.booster = None
         self.__dict__.pop("_w32", None)
+        self.__dict__.pop("_hosts", None)
+        self.__dict__.pop("_one", None)
         if self.stack:
             group = np.arange(len(y)) % n0 if with_bare else np.arange(len(y))
             fold = np.random.default_rng(0).integers(0, 5, size=n0)[group]
@@ -308,13 +416,14 @@ class UrlModel:
         w = self.coef
         if w is None:
             raise ValueError("模型尚未训练")
-        w32 = self.__dict__.get("_w32")
-        if w32 is None:  # hashed weights as float32: half the cache footprint of the lookups
-            w32 = self.__dict__["_w32"] = w.astype(np.float32)
+        w32 = self._weights32()
         d = F.dense.astype(np.float64) @ w[:N_DENSE] + self.intercept
         host = np.zeros(len(d))
         path = np.zeros(len(d))
         off = N_DENSE
+        if F.host_score is not None:
+            host += F.host_score[F.urls.host_id]
+            off += 3 * N_HASH
         for docs, rng, salt in F.host_blocks:
             host += _scores(docs, rng, salt, w32[off : off + N_HASH])[F.urls.host_id]
             off += N_HASH
@@ -347,44 +456,279 @@ class UrlModel:
         clean = [u if isinstance(u, str) else "" for u in urls]
         if not clean:
             return []
-        F = self._features(clean)
+        if len(clean) <= SMALL_BATCH:
+            return [self._score_one(u) for u in clean]
+        F = self._features_cached(clean)
         proba = self._proba(F)
         U, H = F.urls, F.urls.hosts
-        L = lists()
-        regs = H.registrable.to_pylist()
-        maxed = self.combine == "max"
-        thr = self.threshold
-        out = []
-        for i, (u, pr, hid) in enumerate(
-            zip(clean, proba.tolist(), U.host_id.tolist(), strict=True)
+        regs, keys, reasons, official = H.reg_list, H.key, H.reasons, H.official.tolist()
+        verdict, thr = self._verdict, self.threshold
+        out: list[UrlVerdict] = []
+        add = out.append
+        for u, pr, hid, extra in zip(
+            clean, proba.tolist(), U.host_id.tolist(), F.path_reasons, strict=True
         ):
-            if not H.key[hid]:
-                bad = u.strip() != ""
-                out.append(UrlVerdict(False, 0.0, ["无法解析的网址"] if bad else [], ""))
-                continue
-            hr, extra = H.reasons[hid], F.path_reasons[i]
-            rs = list(hr) + extra if extra else hr
-            s = pr
-            off = None
-            if H.official[hid]:
-                off = L.official.get(regs[hid]) or L.official.get("gov.cn")
-            if maxed and rs:
-                s = max(s, rule_score(list(rs)))
-            if maxed and off is not None and not rs:
-                s = min(s, 0.05)
-            texts = [r.text for r in sorted(rs, key=lambda r: -r.weight)] if rs else []
-            if off is not None and not rs:
-                texts.append(f"官方域名（{off.name}）")
-            if s >= thr and not rs:
-                texts.append(f"模型判定与钓鱼网址特征相似（p={pr:.2f}）")
-            out.append(UrlVerdict(s >= thr, round(s, 4), texts, regs[hid]))
+            hr = reasons[hid]
+            if hr or extra or official[hid] or not keys[hid]:
+                add(verdict(u, pr, keys[hid], hr, extra, official[hid], regs[hid]))
+            elif pr >= thr:  # no rule, not official: _verdict's answer, inline (most URLs)
+                add(UrlVerdict(True, round(pr, 4), [_MODEL_TEXT.format(pr)], regs[hid]))
+            else:
+                add(UrlVerdict(False, round(pr, 4), [], regs[hid]))
         return out
+
+    def _verdict(
+        self,
+        u: str,
+        pr: float,
+        key: str,
+        hr: tuple[Reason, ...],
+        extra: list[Reason] | None,
+        official: bool,
+        reg: str,
+    ) -> UrlVerdict:
+        """Model probability + rules -> verdict (one definition for the batch and single paths)."""
+        if not key:
+            bad = u.strip() != ""
+            return UrlVerdict(False, 0.0, ["无法解析的网址"] if bad else [], "")
+        rs = list(hr) + extra if extra else hr
+        s = pr
+        off = None
+        if official:
+            L = lists()
+            off = L.official.get(reg) or L.official.get("gov.cn")
+        maxed = self.combine == "max"
+        if maxed and rs:
+            s = max(s, rule_score(rs))
+        if maxed and off is not None and not rs:
+            s = min(s, 0.05)
+        # a stable sort by weight, heaviest first (reverse=True keeps ties in order)
+        texts = [r.text for r in sorted(rs, key=_WEIGHT, reverse=True)] if rs else []
+        if off is not None and not rs:
+            texts.append(f"官方域名（{off.name}）")
+        thr = self.threshold
+        if s >= thr and not rs:
+            texts.append(_MODEL_TEXT.format(pr))
+        return UrlVerdict(s >= thr, round(s, 4), texts, reg)
+
+    # -- one URL at a time ---------------------------------------------------------------------
+
+    def _host_one(self, key: str, path_doc: bytes | None = None) -> tuple[_HostEntry, float]:
+        """Per-host part of :func:`featurize` and :meth:`_logit` for one host, cached by host key
+        (the same numbers as the columnar path: same operations, float32 where it rounds), and
+        the path n-gram score of ``path_doc`` (lower-cased path bytes)."""
+        cache = self._host_cache(1)
+        e = cache.get(key)
+        if e is not None:
+            return e, self._path_score(path_doc)
+        a, uni, puny, ip, reg, suf = host_facts(key)
+        L = lists()
+        official = bool((reg in L.official or suf.endswith("gov.cn")) and not ip and a)
+        reasons = host_reasons(uni, a, reg, suf, ip, puny) if key else ()
+        v = [0.0] * (_K + len(HOST_STATS))
+        survive = 1.0
+        for r in reasons:
+            j = _CODE_INDEX.get(r.code, 0)
+            v[j] = max(v[j], r.weight)
+            survive *= 1.0 - r.weight
+        hl, rl = len(a), len(reg)
+        k = _K
+        v[k] = min(hl, 80) / 80
+        v[k + 1] = min(a.count(".") + 1, 8) / 8
+        v[k + 2] = sum(a.count(c) for c in "0123456789") / max(hl, 1)
+        v[k + 3] = min(a.count("-"), 6) / 6
+        v[k + 4] = min(max(hl - rl - 1, 0), 40) / 40
+        v[k + 5] = min(rl, 40) / 40
+        v[k + 6] = float(a.startswith("www."))
+        v[k + 7] = float(official)
+        v[k + 8] = 1.0 - survive
+        v[k + 9] = float(ip)
+        v[k + 10] = float("_" in a)
+        w32 = self._weights32()
+        cut = hl - rl - 1
+        sub = "^" + a[:cut] if cut > 0 else ""
+        host = 0.0
+        off = N_DENSE
+        for doc, rng, salt in (
+            ("^" + a + "$", (3, 5), _HOST),
+            ("^" + reg + "$", (2, 5), _REG),
+            (sub, (2, 4), _SUB),
+        ):
+            host += ngram_score_one(doc.encode(), rng, w32[off : off + N_HASH], salt)
+            off += N_HASH
+        row = np.array([v], np.float32)
+        e = _HostEntry(row, 0, host, reasons, official, reg, suf, uni, a, ip, puny)
+        cache[key] = e
+        return e, self._path_score(path_doc)
+
+    def _host_cache(self, room: int) -> dict[str, _HostEntry]:
+        """Host key -> :class:`_HostEntry`, shared by the batch and single paths; emptied when
+        ``room`` more entries would pass the bound (hosts repeat: most traffic is a few hosts)."""
+        cache = self.__dict__.get("_hosts")
+        if cache is None:
+            cache = self.__dict__["_hosts"] = {}
+        if len(cache) + room > HOST_CACHE:
+            cache.clear()
+        return cache
+
+    def _features_cached(self, urls: list[str]) -> Features:
+        """:func:`featurize` + the host blocks' scores, with the host part (rules, statistics,
+        n-gram scores) taken from the host cache where known and computed for new hosts only."""
+        scheme, hk, path, userinfo, port = B.split_urls(urls)
+        enc = pc.dictionary_encode(hk)
+        host_id = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        keys = enc.dictionary
+        key_list = keys.to_pylist()
+        cache = self._host_cache(0)
+        ents = [cache.get(k) for k in key_list]
+        miss = [i for i, e in enumerate(ents) if e is None]
+        self._host_cache(len(miss))  # room for the new hosts (the known ones are in ``ents``)
+        hd = hs = H = None
+        if miss:
+            Hm = B.host_table(keys.take(pa.array(miss)) if len(miss) < len(key_list) else keys)
+            hd_m, _ = _host_dense(Hm)
+            hs_m = np.zeros(len(miss))
+            w32 = self._weights32()
+            off = N_DENSE
+            for docs, rng, salt in _host_blocks(Hm):
+                hs_m += _scores(docs, rng, salt, w32[off : off + N_HASH])
+                off += N_HASH
+            new = list(
+                map(
+                    _HostEntry._make,
+                    zip(
+                        repeat(hd_m), range(len(miss)), hs_m.tolist(), Hm.reasons,
+                        Hm.official.tolist(), Hm.reg_list, Hm.suf_list, Hm.host,
+                        Hm.ascii.to_pylist(), Hm.is_ip.tolist(), Hm.punycode.tolist(),
+                        strict=False,
+                    ),
+                )
+            )  # fmt: skip
+            if len(miss) == len(key_list):  # no host known: the batch's own table
+                cache.update(zip(key_list, new, strict=True))
+                hd, hs, H = hd_m, hs_m, Hm
+            else:
+                cache.update(zip([key_list[i] for i in miss], new, strict=True))
+                for i, e in zip(miss, new, strict=True):
+                    ents[i] = e
+        if H is None:
+            H = self._hosts_of(key_list, ents)
+            hd = np.stack([e.hd[e.i] for e in ents])
+            hs = np.array([e.host for e in ents])
+        U = B.Urls(urls, scheme, path, userinfo, port, host_id, H)
+        dense, path_blocks, pr = _url_features(U, hd, self.path_chars, self.use_scheme, self.words)
+        return Features(U, dense, [], path_blocks, pr, hs)
+
+    @staticmethod
+    def _hosts_of(key_list: list[str], ents: list[_HostEntry]) -> B.Hosts:
+        """The batch's host table from cache entries."""
+        reg_list, suf_list = [e.reg for e in ents], [e.suf for e in ents]
+        return B.Hosts(
+            key=key_list,
+            host=[e.uni for e in ents],
+            ascii=pa.array([e.asc for e in ents], pa.string()),
+            registrable=pa.array(reg_list, pa.string()),
+            suffix=pa.array(suf_list, pa.string()),
+            reg_list=reg_list,
+            suf_list=suf_list,
+            is_ip=np.array([e.is_ip for e in ents], bool),
+            punycode=np.array([e.puny for e in ents], bool),
+            official=np.array([e.official for e in ents], bool),
+            reasons=[e.reasons for e in ents],
+        )
+
+    def _path_score(self, doc: bytes | None) -> float:
+        if not doc:
+            return 0.0
+        off = N_DENSE + 3 * N_HASH
+        return ngram_score_one(doc, (3, 5), self._weights32()[off : off + N_HASH], _PATH)
+
+    def _score_one(self, u: str) -> UrlVerdict:
+        """One URL without the columnar machinery (equal to the batch path's verdict)."""
+        pr, key, he, extra = self._proba_one(u)
+        return self._verdict(u, pr, key, he.reasons, extra, he.official, he.reg)
+
+    def _proba_one(self, u: str) -> tuple[float, str, _HostEntry, list[Reason] | None]:
+        """(probability, host key, host entry, path reasons) of one URL: rules and host facts
+        from :mod:`rules` (the definitions the batch path is tested against), the same features
+        and weights as :func:`featurize` and :meth:`_logit`."""
+        parts = _split(u) or ("http", "", "", False, None)
+        scheme, key, path, userinfo, port = parts
+        asc = path.isascii()
+        he, ps = self._host_one(key, path[: self.path_chars].lower().encode() if asc else None)
+        if not key:
+            return 0.0, key, he, None
+        extra = None
+        if path or userinfo or port is not None:
+            p = ParsedURL(
+                raw=u, scheme="", host="", ascii_host="", registrable=he.reg,
+                suffix=he.suf, path=path, is_ip=False, has_userinfo=userinfo,
+                port=port, punycode=False, bare=path.strip("/") == "",
+            )  # fmt: skip
+            extra = rules_path_reasons(p) or None
+        dense = np.zeros(N_DENSE, np.float32)
+        hd = he.hd[he.i]
+        dense[: len(hd)] = hd
+        survive = 1.0 - float(hd[_K + 8])
+        if extra:
+            for x in extra:
+                j = _CODE_INDEX.get(x.code, 0)
+                dense[j] = max(dense[j], x.weight)
+                survive *= 1.0 - x.weight
+        o = _K + len(HOST_STATS)
+        plen = len(path)
+        if self.use_scheme:
+            dense[o] = scheme == "https"
+        dense[o + 1] = path.strip("/") == ""
+        dense[o + 2] = min(plen, 200) / 200
+        dense[o + 3] = min(path.count("/"), 12) / 12
+        dense[o + 4] = min(path.count("."), 8) / 8
+        dense[o + 5] = min(path.count("=") + path.count("&"), 10) / 10
+        dense[o + 6] = sum(path.count(c) for c in "0123456789") / max(plen, 1)
+        dense[o + 7] = _PAGE_EXT.search(path) is not None
+        dense[o + 8] = "?" in path
+        dense[o + 9] = 1.0 - survive
+        dense[o + 10] = userinfo
+        w = self.coef
+        w32 = self._weights32()
+        d = float(dense.astype(np.float64) @ w[:N_DENSE]) + self.intercept
+        off = N_DENSE + 3 * N_HASH
+        if asc:  # ps: the path n-grams, from _host_one
+            if self.words:
+                off += N_HASH
+                ps += word_score_one(path.lower(), w32[off : off + N_HASH], _WORDS)
+        else:  # Unicode lower-casing and slicing as pyarrow does them: the columnar code
+            arr = pa.array([path], pa.string())
+            low = pc.utf8_lower(pc.utf8_slice_codeunits(arr, 0, self.path_chars))
+            ps = float(_scores(low, (3, 5), _PATH, w32[off : off + N_HASH])[0])
+            if self.words:
+                off += N_HASH
+                ps += float(_scores(pc.utf8_lower(arr), None, _WORDS, w32[off : off + N_HASH])[0])
+        z = (d + he.host + ps, he.host, ps)
+        if self.booster is not None:
+            one = self.__dict__.get("_one")
+            if one is None or one.booster is not self.booster:
+                one = self.__dict__["_one"] = _OneRow(self.booster, N_DENSE + 3)
+            pr = one(dense, z)
+        else:
+            pr = float(1.0 / (1.0 + np.exp(-z[0])))
+        return pr, key, he, extra
+
+    def _weights32(self) -> np.ndarray:
+        w32 = self.__dict__.get("_w32")
+        if w32 is None:  # hashed weights as float32: half the cache footprint of the lookups
+            if self.coef is None:
+                raise ValueError("模型尚未训练")
+            w32 = self.__dict__["_w32"] = self.coef.astype(np.float32)
+        return w32
 
     # -- persistence ---------------------------------------------------------------------------
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_w32", None)
+        state.pop("_hosts", None)
+        state.pop("_one", None)
         if state.get("booster") is not None:
             state["booster"] = state["booster"].model_to_string()
         return state

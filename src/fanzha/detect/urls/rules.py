@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -536,7 +537,11 @@ _REDIRECT = re.compile(r"https?:/|//|%2f%2f")
 def _path_prefilter() -> str:
     """One RE2 pattern (no look-arounds) matching every path on which a path rule could fire."""
     L = lists()
-    alts = [L.official_re.pattern.split("(?:", 1)[1].rsplit(")(?!", 1)[0]]
+    # an official domain that contains a brand token is already covered by token_re's part
+    domains = sorted(
+        (d for d in L.official if "." in d and not L.token_re.search(d)), key=len, reverse=True
+    )
+    alts = ["|".join(map(re.escape, domains))]
     alts += [L.token_re.pattern, L.pinyin_re.pattern, r"https?:/", "//", "%2f%2f", r"\.apk$"]
     return "|".join(f"(?:{a})" for a in alts if a)
 
@@ -577,7 +582,7 @@ def rule_reasons(p: ParsedURL) -> list[Reason]:
     ) + path_reasons(p)
 
 
-def rule_score(reasons: list[Reason]) -> float:
+def rule_score(reasons: Sequence[Reason]) -> float:
     s = 1.0
     for r in reasons:
         s *= 1.0 - r.weight
