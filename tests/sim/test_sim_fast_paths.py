@@ -191,3 +191,60 @@ def test_truth_written_with_the_world_prebuilt_equals_the_one_shot_export(tmp_pa
         ta = pq.read_table(tmp_path / "a" / "truth" / name)
         tb = pq.read_table(tmp_path / "b" / "truth" / name)
         assert ta.num_rows > 0 and ta.equals(tb), name
+
+
+def test_fast_draws_make_the_same_draws_and_state_as_the_generator():
+    """FastDraws' scalar draws equal Generator.integers/random, across the 32/64-bit Lemire
+    paths and rejections, interleaved with the generator's own methods through ``gen``."""
+    from fanzha.sim.draws import FastDraws
+
+    spans = [1, 2, 3, 100, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 10**12, 2**62, 3_600_000_000]
+    for seed in range(6):
+        a, b = np.random.default_rng([seed, 5]), np.random.default_rng([seed, 5])
+        fd = FastDraws(b)
+        ops = np.random.default_rng(seed + 1000)
+        for _ in range(2000):
+            op = int(ops.integers(0, 10))
+            if op < 3:
+                assert a.random() == fd.random()
+            elif op < 7:
+                lo = int(ops.integers(-1000, 1000))
+                span = spans[int(ops.integers(0, len(spans)))]
+                assert a.integers(lo, lo + span) == fd.integers(lo, lo + span)
+            elif op == 7:
+                hi, k = int(ops.integers(2, 10**7)), int(ops.integers(1, 4))
+                assert np.array_equal(a.integers(1, hi, k), fd.integers(1, hi, k))
+            elif op == 8:
+                assert a.lognormal(3.0, 1.0) == fd.gen.lognormal(3.0, 1.0)
+            else:
+                assert np.array_equal(a.integers(0, 10, 3), fd.gen.integers(0, 10, 3))
+        fd.sync()
+        assert a.bit_generator.state == b.bit_generator.state
+        assert a.random() == b.random()
+
+
+def test_deferred_tables_build_each_utc_day_as_the_filtered_whole():
+    """The lake writer builds a Deferred table's UTC days directly from Lazy columns: the same
+    tables as building it whole and filtering (so the same Parquet bytes)."""
+    from fanzha.sim.lazy import Lazy
+    from fanzha.sim.output import _day_parts
+
+    rng = np.random.default_rng(4)
+    n = 5_000
+    t = 20_400 * DAY_US + rng.integers(-DAY_US // 2, DAY_US // 2, n)
+    pool = ids.to_str(np.arange(1000) + 13_800_000_000)
+    a, b = rng.integers(0, 1000, 700), rng.integers(0, 4, n - 700)
+    cols = {
+        "source_org": Lazy(lambda x: ids.const("CMCC-SC", len(x)), t),
+        "event_time": t,
+        "sender": Lazy(pool.take, rng.integers(0, 1000, n)),
+        "receiver": lambda: pool.take(np.arange(n) % 1000),  # a plain callable still works
+        "content": life._segments((pool.take, a), (pa.array(["甲", "乙", "丙", "丁"]).take, b)),
+    }
+    eid = IdMint(2)._values(n)
+    d = Deferred("sms", n, lambda sel=None: build_table("sms", dict(cols), eid, sel), t)
+    whole = split_by_utc_day(build_table("sms", dict(cols), eid))
+    parts = list(_day_parts(d))
+    assert [day for day, _ in parts] == [day for day, _ in whole] and len(parts) == 2
+    for (_, got), (_, want) in zip(parts, whole, strict=True):
+        assert got.equals(want)

@@ -20,6 +20,8 @@ import pyarrow.compute as pc
 
 from fanzha.domain.events import arrow_schema
 from fanzha.sim import fraud, ids, life
+from fanzha.sim.draws import FastDraws
+from fanzha.sim.lazy import Lazy
 from fanzha.sim.truth import EVENT_LABEL_COLUMNS, label_rows_to_table
 from fanzha.sim.world import ROLE_SALES, World, build_world
 
@@ -104,11 +106,15 @@ def format_ids(kind: str, values: np.ndarray) -> pa.Array:
 @dataclass
 class Deferred:
     """A table whose row count and ids are fixed now but whose Arrow columns are built later,
-    on the lake writer's thread (string gathers and formatting then overlap generation)."""
+    on the lake writer's thread (string gathers and formatting then overlap generation).
+
+    ``build(sel)`` builds the rows selected by a boolean mask over ``times`` (the event times,
+    UTC microseconds), in their order; ``build()`` all rows."""
 
     kind: str
     num_rows: int
-    build: Callable[[], pa.Table]
+    build: Callable[..., pa.Table]
+    times: np.ndarray | None = None
 
 
 @dataclass
@@ -149,11 +155,17 @@ def to_table(kind: str, cols: dict, mint: IdMint, truth: list[pa.Table] | None =
     return table
 
 
-def build_table(kind: str, cols: dict, eid: pa.Array | np.ndarray) -> pa.Table:
-    """Arrow table in the kind's schema; a column may be given as a zero-argument callable
-    (built here), ``eid`` as the ids' counter values (formatted here)."""
+def build_table(
+    kind: str, cols: dict, eid: pa.Array | np.ndarray, sel: np.ndarray | None = None
+) -> pa.Table:
+    """Arrow table in the kind's schema; a column may be given as a :class:`Lazy` or a
+    zero-argument callable (built here), ``eid`` as the ids' counter values (formatted here).
+    ``sel``: a boolean row mask; only those rows are built (the same as filtering the table)."""
     schema = schema_of(kind)
     t = np.asarray(cols["event_time"], dtype=np.int64)
+    if sel is not None:
+        t = t[sel]
+        eid = eid[sel] if isinstance(eid, np.ndarray) else eid.filter(pa.array(sel))
     n = len(t)
     if isinstance(eid, np.ndarray):
         eid = format_ids(kind, eid)
@@ -165,8 +177,18 @@ def build_table(kind: str, cols: dict, eid: pa.Array | np.ndarray) -> pa.Table:
             arrays.append(pa.array(t, type=pa.timestamp("us", tz="UTC")))
         else:
             v = cols.get(f.name)
-            if callable(v):
+            if isinstance(v, Lazy):
+                v = v.build(sel)
+            elif callable(v):
                 v = v()
+                if sel is not None:
+                    v = v.filter(pa.array(sel))
+            elif v is not None and sel is not None:
+                v = (
+                    v.filter(pa.array(sel))
+                    if isinstance(v, pa.Array | pa.ChunkedArray)
+                    else np.asarray(v)[sel]
+                )
             if v is None:
                 arrays.append(pa.nulls(n, f.type))
             elif isinstance(v, pa.Array | pa.ChunkedArray):
@@ -239,23 +261,28 @@ def simulate(
             return
         stats.events[kind] += n
         build = partial(build_table, kind, cols, eid)
-        sink(kind, Deferred(kind, n, build) if deferring else build())
+        t = np.asarray(cols["event_time"], dtype=np.int64)
+        sink(kind, Deferred(kind, n, build, t) if deferring else build())
 
     for day in range(cfg.days):
         ctx = life.DayContext(world, day, pools)
         day_end = ctx.day_us + life.DAY_US
         # 1) fraud: plan new cases (money is reserved on tracked balances now)
         crng = np.random.default_rng([cfg.seed, 10, day])
-        planner = fraud.CasePlanner(world, state, crng, mint.one)
+        # the planner's many scalar draws come from ``fast`` (the same stream as crng's);
+        # ``fast.gen`` is crng brought up to date
+        fast = FastDraws(crng)
+        planner = fraud.CasePlanner(world, state, fast, mint.one)
         counts = fraud.victim_count(world.n_people, crng)
         for key, k in zip(fraud.PLAYBOOK_KEYS, counts, strict=True):
             if k == 0:
                 continue
-            victims = crng.choice(world.n_people, size=int(k), p=state.victim_p[key])
+            victims = fast.gen.choice(world.n_people, size=int(k), p=state.victim_p[key])
             gangs = [g for g in state.gangs if key in g.types]
             for v in victims:
-                t0 = int(life.sample_times(crng, 1, "social", ctx.day_us)[0])
-                planner.plan(key, int(v), gangs[int(crng.integers(0, len(gangs)))], t0)
+                t0 = int(life.sample_times(fast.gen, 1, "social", ctx.day_us)[0])
+                planner.plan(key, int(v), gangs[int(fast.integers(0, len(gangs)))], t0)
+        fast.sync()
         # 2) fraud: mass calling and SMS blasts
         calls_c, sms_c = fraud.cold_activity(world, state, day, crng, ctx.day_us)
         if calls_c["number"]:

@@ -89,19 +89,27 @@ def dup_mask(values: np.ndarray) -> np.ndarray:
     """True for every occurrence of a value after its first (sort-based; fast for int64).
 
     A plain sort first (SIMD, ~10x a stable argsort) answers the common "no duplicates" case;
-    otherwise an unstable argsort and, per run of equal values, the smallest index is the first.
+    otherwise only the rows holding a repeated value (found by binary search among the repeated
+    values) are argsorted and, per run of equal values, the smallest index is the first.
     """
     dup = np.zeros(len(values), dtype=bool)
     if len(values) < 2:
         return dup
     srt = np.sort(values)
-    if not (srt[1:] == srt[:-1]).any():
+    same = srt[1:] == srt[:-1]
+    if not same.any():
         return dup
-    order = np.argsort(values)
-    ordered = values[order]
+    # only rows whose value occurs more than once take part in the argsort (usually a few)
+    repeated = srt[1:][same]
+    repeated = repeated[np.r_[True, repeated[1:] != repeated[:-1]]]
+    pos = np.minimum(np.searchsorted(repeated, values), len(repeated) - 1)
+    cand = np.flatnonzero(repeated[pos] == values)
+    sub = values[cand]
+    order = np.argsort(sub)
+    ordered = sub[order]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    dup[:] = True
-    dup[np.minimum.reduceat(order, starts)] = False
+    dup[cand] = True
+    dup[cand[np.minimum.reduceat(order, starts)]] = False
     return dup
 
 

@@ -15,6 +15,7 @@ negative.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,7 +23,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fanzha.sim import ids, text
-from fanzha.sim.draws import cdf_of, choice_p
+from fanzha.sim.draws import CdfTable, cdf_of, choice_p
+from fanzha.sim.lazy import Lazy
 from fanzha.sim.world import (
     ROLE_COURIER,
     ROLE_CS_AGENT,
@@ -101,8 +103,15 @@ def build_pools(rng: np.random.Generator) -> Pools:
 _PROFILE_CDF = {k: cdf_of(v) for k, v in PROFILES.items()}
 
 
+_PROFILE_TABLE = {k: CdfTable(v) for k, v in _PROFILE_CDF.items()}
+
+
 def sample_times(rng: np.random.Generator, n: int, profile: str, day_start_us: int) -> np.ndarray:
-    hours = _PROFILE_CDF[profile].searchsorted(rng.random(n), side="right")
+    u = rng.random(n)
+    if n < 64:
+        hours = _PROFILE_CDF[profile].searchsorted(u, side="right")
+    else:
+        hours = _PROFILE_TABLE[profile].search(u)
     return day_start_us + hours * HOUR_US + rng.integers(0, HOUR_US, n)
 
 
@@ -134,6 +143,21 @@ class DayContext:
         local = np.datetime64(world.start, "D") + day
         self.day_of_month = int(str(local)[8:10])
         self.pools = pools
+
+
+def _segments(*parts: tuple[Callable[[np.ndarray], pa.Array], np.ndarray]) -> Lazy:
+    """``concat(take_k(idx_k) for each part)`` as a :class:`Lazy` over row positions (the parts
+    are consecutive row ranges), so a subset of the rows is built directly."""
+    bounds = np.cumsum([0] + [len(i) for _, i in parts])
+
+    def build(rows: np.ndarray) -> pa.Array:
+        cut = np.searchsorted(rows, bounds)
+        return pa.concat_arrays(
+            [take(idx[rows[cut[k] : cut[k + 1]] - bounds[k]])
+             for k, (take, idx) in enumerate(parts)]
+        )  # fmt: skip
+
+    return Lazy(build, np.arange(bounds[-1]))
 
 
 def calls(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
@@ -183,19 +207,18 @@ def calls(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
     )
     nm = w.numbers
     op, ctype, dev = nm["operator"], nm["card_type"], nm["device"]
-    n = len(src)
     # string columns are built lazily (see engine.to_table): on the lake writer's thread
     return {
-        "source_org": lambda: ids.pick(_ORGS, op[caller]),
+        "source_org": Lazy(lambda c: ids.pick(_ORGS, op[c]), caller),
         "event_time": t,
-        "caller": lambda: w.num_str.take(caller),
-        "callee": lambda: w.num_str.take(callee),
+        "caller": Lazy(w.primary_num_str, caller),
+        "callee": Lazy(w.primary_num_str, callee),
         "duration_s": dur,
-        "direction": lambda: ids.const("outgoing", n),
-        "caller_card_type": lambda: ids.pick(_CARD_TYPES, ctype[caller]),
-        "cell": lambda: ids.to_str(cell),
-        "city": lambda: w.city_str.take(county.astype(np.int64)),
-        "imei": lambda: w.imei_str.take(dev[caller]),
+        "direction": Lazy(lambda x: ids.const("outgoing", len(x)), t),
+        "caller_card_type": Lazy(lambda c: ids.pick(_CARD_TYPES, ctype[c]), caller),
+        "cell": Lazy(ids.to_str, cell),
+        "city": Lazy(lambda c: w.city_str.take(c.astype(np.int64)), county),
+        "imei": Lazy(lambda c: w.imei_of(dev[c]), caller),
         "_hardneg": n_business,
     }
 
@@ -232,20 +255,18 @@ def sms(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> dict:
     )
     op = w.numbers["operator"]
     return {
-        "source_org": lambda: ids.pick(_ORGS, op[recv]),
+        "source_org": Lazy(lambda r: ids.pick(_ORGS, op[r]), recv),
         "event_time": t,
-        "sender": lambda: pa.concat_arrays(
-            [
-                w.num_str.take(snd),
-                p.service_senders.take(i_service),
-                p.marketing_senders.take(i_marketing),
-            ]
-        ),  # fmt: skip
-        "receiver": lambda: w.num_str.take(recv),
-        "content": lambda: pa.concat_arrays(
-            [p.personal.take(i_personal), p.notify.take(i_notify), p.marketing.take(i_mtext)]
-        ),  # fmt: skip
-        "sender_card_type": lambda: ids.pick(_CARD_TYPES, ctype),
+        "sender": _segments(
+            (w.primary_num_str, snd),
+            (p.service_senders.take, i_service),
+            (p.marketing_senders.take, i_marketing),
+        ),
+        "receiver": Lazy(w.primary_num_str, recv),
+        "content": _segments(
+            (p.personal.take, i_personal), (p.notify.take, i_notify), (p.marketing.take, i_mtext)
+        ),
+        "sender_card_type": Lazy(lambda c: ids.pick(_CARD_TYPES, c), ctype),
     }
 
 
@@ -343,20 +364,26 @@ def transfer_columns(w, payer, payee, amt, t, chan, rng, pools) -> dict:
     serial_no = t // 1000 % 10**10 * 100 + rng.integers(0, 100, len(t))
     ip = rng.integers(0, len(pools.ips), len(t))
     return {
-        "source_org": lambda: ids.pick(_INSTITUTIONS, inst_i),
+        "source_org": Lazy(lambda i: ids.pick(_INSTITUTIONS, i), inst_i),
         "event_time": t,
-        "payer_account": lambda: w.acc_str.take(payer),
-        "payee_account": lambda: w.acc_str.take(payee),
+        "payer_account": Lazy(w.acc_str.take, payer),
+        "payee_account": Lazy(w.acc_str.take, payee),
         "amount_fen": amt,
-        "channel": lambda: ids.pick(CHANNELS, chan),
-        "serial_no": lambda: pc.binary_join_element_wise(
-            ids.pick(_INSTITUTIONS, inst_i), ids.to_str(serial_no), ""
+        "channel": Lazy(lambda c: ids.pick(CHANNELS, c), chan),
+        "serial_no": Lazy(
+            lambda i, sn: pc.binary_join_element_wise(
+                ids.pick(_INSTITUTIONS, i), ids.to_str(sn), ""
+            ),
+            inst_i,
+            serial_no,
         ),
-        "device_id": lambda: pc.if_else(
-            pa.array(has_dev), w.imei_str.take(dev), pa.scalar(None, pa.string())
+        "device_id": Lazy(
+            lambda h, d: pc.if_else(pa.array(h), w.imei_of(d), pa.scalar(None, pa.string())),
+            has_dev,
+            dev,
         ),
-        "ip": lambda: pools.ips.take(ip),
-        "place": lambda: w.county_str.take(county.astype(np.int64)),
+        "ip": Lazy(pools.ips.take, ip),
+        "place": Lazy(lambda c: w.county_str.take(c.astype(np.int64)), county),
     }
 
 
@@ -372,11 +399,11 @@ def url_visits(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) -> d
     url = choice_p(rng, len(p.urls), len(s), p.url_weights)
     ip = rng.integers(0, len(p.ips), len(s))
     return {
-        "source_org": lambda: ids.pick(_ORGS, op[num]),
+        "source_org": Lazy(lambda x: ids.pick(_ORGS, op[x]), num),
         "event_time": t,
-        "number": lambda: w.num_str.take(num),
-        "url": lambda: p.urls.take(url),
-        "ip": lambda: p.ips.take(ip),
+        "number": Lazy(w.primary_num_str, num),
+        "url": Lazy(p.urls.take, url),
+        "ip": Lazy(p.ips.take, ip),
     }
 
 
@@ -387,15 +414,14 @@ def app_installs(ctx: DayContext, lo: int, hi: int, rng: np.random.Generator) ->
     s = np.repeat(np.arange(lo, hi), c)
     app = rng.integers(0, len(p.app_ids), len(s))
     num = w.primary_number[s]
-    n = len(s)
     return {
-        "source_org": lambda: ids.const("MIIT-APPMON", n),
+        "source_org": Lazy(lambda x: ids.const("MIIT-APPMON", len(x)), s),
         "event_time": sample_times(rng, len(s), "social", ctx.day_us),
-        "number": lambda: w.num_str.take(num),
-        "app_id": lambda: p.app_ids.take(app),
-        "apk_sha256": lambda: p.app_sha.take(app),
-        "app_label": lambda: p.app_labels.take(app),
-        "imei": lambda: w.imei_str.take(w.primary_device[s]),
+        "number": Lazy(w.primary_num_str, num),
+        "app_id": Lazy(p.app_ids.take, app),
+        "apk_sha256": Lazy(p.app_sha.take, app),
+        "app_label": Lazy(p.app_labels.take, app),
+        "imei": Lazy(lambda x: w.imei_of(w.primary_device[x]), s),
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 import uuid
@@ -11,6 +12,7 @@ from collections import defaultdict, deque
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pcsv
@@ -57,23 +59,46 @@ def write_part(target_dir: Path, table: pa.Table) -> Path:
     return final
 
 
-def split_by_utc_day(table: pa.Table) -> list[tuple[str, pa.Table]]:
-    """(YYYY-MM-DD, rows of that UTC day) pairs; min/max and range masks instead of np.unique."""
-    us = table["event_time"].cast(pa.int64()).to_numpy(zero_copy_only=False)
+def utc_day_masks(us: np.ndarray) -> list[tuple[str, np.ndarray | None]]:
+    """(YYYY-MM-DD, boolean mask of that UTC day's rows, or None for all rows) for event times in
+    UTC microseconds; days without rows are left out. Min/max and range masks, not np.unique."""
     d0, d1 = int(us.min()) // DAY_US, int(us.max()) // DAY_US
-    out = []
+    out: list[tuple[str, np.ndarray | None]] = []
     for d in range(d0, d1 + 1):
+        day = (date(1970, 1, 1) + timedelta(days=d)).isoformat()
         if d0 == d1:
-            part = table
-        elif d == d0:
-            part = table.filter(pa.array(us < (d + 1) * DAY_US))
+            out.append((day, None))
+            continue
+        if d == d0:
+            m = us < (d + 1) * DAY_US
         elif d == d1:
-            part = table.filter(pa.array(us >= d * DAY_US))
+            m = us >= d * DAY_US
         else:
-            part = table.filter(pa.array((us >= d * DAY_US) & (us < (d + 1) * DAY_US)))
-        if part.num_rows:
-            out.append(((date(1970, 1, 1) + timedelta(days=d)).isoformat(), part))
+            m = (us >= d * DAY_US) & (us < (d + 1) * DAY_US)
+        if m.any():
+            out.append((day, m))
     return out
+
+
+def split_by_utc_day(table: pa.Table) -> list[tuple[str, pa.Table]]:
+    """(YYYY-MM-DD, rows of that UTC day) pairs."""
+    us = table["event_time"].cast(pa.int64()).to_numpy(zero_copy_only=False)
+    return [
+        (day, table if m is None else table.filter(pa.array(m))) for day, m in utc_day_masks(us)
+    ]
+
+
+def _day_parts(table: pa.Table | Deferred):
+    """A table's UTC-day parts, built one at a time; a :class:`Deferred` one with its times
+    builds each day's rows directly (no whole-table build and filter)."""
+    if isinstance(table, Deferred):
+        if table.times is None:
+            yield from split_by_utc_day(table.build())
+            return
+        for day, m in utc_day_masks(table.times):
+            yield day, table.build(m) if m is not None else table.build()
+        return
+    yield from split_by_utc_day(table)
 
 
 class LakeSink:
@@ -135,13 +160,12 @@ class LakeSink:
             n = table.num_rows
             try:
                 if self._error is None:
-                    if isinstance(table, Deferred):
-                        table = table.build()
                     schema = schema_of(kind)
-                    if table.schema != schema:
-                        table = table.select(schema.names).cast(schema)
-                    for day, part in split_by_utc_day(table):
+                    for day, part in _day_parts(table):
+                        if part.schema != schema:
+                            part = part.select(schema.names).cast(schema)
                         write_part(self.lake.kind_dir(kind) / f"day={day}", part)
+                        del part
             except BaseException as exc:  # noqa: BLE001 - handed to the generating thread
                 self._error = exc
             with self._cond:
@@ -236,19 +260,27 @@ def generate(cfg: SimConfig, out: Path, fmt: str = "parquet", on_day=None) -> di
     def on_world(world: World, state: FraudState) -> None:
         static.append(start_truth(out, world, state))
 
+    # The generating thread is pure Python for long stretches; the writer threads need the GIL
+    # only between Arrow calls. A shorter switch interval than the default 5 ms lets them get it
+    # back sooner (restored at the end).
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(min(switch, 0.001))
     try:
-        world, state, stats = simulate(cfg, sink, on_day=on_day, on_world=on_world)
-    except BaseException:
+        try:
+            world, state, stats = simulate(cfg, sink, on_day=on_day, on_world=on_world)
+        except BaseException:
+            if isinstance(sink, LakeSink):
+                sink.close(raise_error=False)
+            for st in static:
+                st.close(raise_error=False)
+            raise
         if isinstance(sink, LakeSink):
-            sink.close(raise_error=False)
-        for st in static:
-            st.close(raise_error=False)
-        raise
-    if isinstance(sink, LakeSink):
-        t0 = time.perf_counter()
-        sink.close()  # the writer's backlog belongs to the generation time
-        stats.seconds += time.perf_counter() - t0
-    write_truth(out, world, state, static[0] if static else None)
+            t0 = time.perf_counter()
+            sink.close()  # the writer's backlog belongs to the generation time
+            stats.seconds += time.perf_counter() - t0
+        write_truth(out, world, state, static[0] if static else None)
+    finally:
+        sys.setswitchinterval(switch)
     summary = summarize(world, state, stats, cfg)
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2), "utf-8")
     return summary

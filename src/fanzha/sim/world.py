@@ -157,12 +157,26 @@ class World:
             pa.array(a["prefix"]), ids.to_str(a["value"]), ""
         )
         self.imei_str = ids.to_str(self.devices["value"])
+        self._num_value = n["value"]
+        self._dev_value = self.devices["value"]
+        self._primary_plain = not (n["foreign_prefix"][self.primary_number] != "").any()
         self.county_str = pa.array(self.region.county_codes)
         self.city_str = pa.array(self.region.city_codes)
         if len(self.balance) < len(a):
             self.balance = np.concatenate(
                 [self.balance, a["opening_balance"][len(self.balance) :].copy()]
             )
+
+    def primary_num_str(self, idx: np.ndarray) -> pa.Array:
+        """``num_str.take(idx)`` for indices of people's primary numbers (which have no foreign
+        prefix): formatted from the values, about 3x faster than gathering the strings."""
+        if not self._primary_plain:
+            return self.num_str.take(idx)
+        return ids.to_str(self._num_value[idx])
+
+    def imei_of(self, idx: np.ndarray) -> pa.Array:
+        """``imei_str.take(idx)``, formatted from the values (as imei_str itself was)."""
+        return ids.to_str(self._dev_value[idx])
 
     def simulated_account(self) -> np.ndarray:
         """True for accounts whose balance is tracked (cached: asked once per chunk)."""
@@ -430,7 +444,7 @@ def _social_graph(world: World, employer: np.ndarray, rng: np.random.Generator) 
     d = np.concatenate(dst + src)
     t = np.concatenate(typ + typ)
     order = ids.stable_argsort(s)
-    s, d, t = s[order], d[order], t[order]
+    d, t = d[order], t[order]  # (the counts per source need no sorted copy of s)
     world.adj_ptr = np.concatenate([[0], np.cumsum(np.bincount(s, minlength=n))]).astype(np.int64)
     world.adj_idx = d.astype(np.int64)
     world.adj_type = t
