@@ -1,17 +1,22 @@
 """Payment-check throughput and latency over HTTP, with a registry of N entries (default 10 M).
 
     .venv/bin/python bench/decide.py [--entries 10000000] [--duration 20] [--concurrency 16]
-                                     [--mode all|embedded|embedded2|redis] [--workers 2]
-                                     [--loadgen wrk|python]
+                                     [--sweep 8,16,32] [--mode all|embedded|embedded2|redis]
+                                     [--workers 2] [--loadgen wrk|python]
 
 First a baseline without HTTP: the payment-check service called in-process on the same registry.
 
-For each mode it starts the real API (``uvicorn fanzha.api.app:create_app`` with httptools, uvloop,
-``--no-access-log``) on 127.0.0.1 and drives it from a separate load-generator process with
+For each mode it starts the real API (``uvicorn fanzha.api.app:create_app`` with uvloop, httptools
+through ``fanzha.api.http:CoalescingHttpToolsProtocol`` (one write per response), ``--no-access-log``) on 127.0.0.1 and drives it from a separate load-generator process with
 ``POST /v1/check/payment`` and the default rule set. The load generator is ``wrk`` (C, one thread,
 ``--concurrency`` keep-alive connections, 20,000 pre-built requests in a Lua table; Debian package
 ``wrk``) when installed, else a lean asyncio client with pre-built request bytes (``--loadgen``);
 closed loop, bounded by --duration (and --max-requests for the Python one), after a 2 s warm-up:
+
+The headline figure of each mode is the ``--concurrency`` run (16 connections); with wrk the
+``--sweep`` connection counts are then measured on the same server and printed below it, each
+with its own CPU per check and load average (closed loop: fewer connections trade throughput for
+latency, more the other way round).
 
 * ``embedded``: 1 worker, in-process state, registry index memory-mapped from an ``.npy`` snapshot;
 * ``embedded2``: the same with ``--workers`` workers — each worker keeps its *own* online state
@@ -337,7 +342,8 @@ def _uvicorn_opts() -> list[str]:
     try:
         import httptools  # noqa: F401
 
-        opts += ["--http", "httptools"]
+        # httptools, head and body of a response in one write (fanzha.api.http)
+        opts += ["--http", "fanzha.api.http:CoalescingHttpToolsProtocol"]
     except ImportError:
         opts += ["--http", "h11"]
     try:
@@ -379,6 +385,35 @@ def _start_server(port: int, workers: int, env: dict) -> subprocess.Popen:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("server did not start")
+
+
+def _sweep_point(
+    script: Path, port: int, seconds: float, concurrency: int, pid: int, redis_client: object
+) -> dict:
+    """One more closed-loop wrk run at another connection count, on the same server (its online
+    state has grown by the runs before)."""
+    _run_wrk(script, port, 2.0, concurrency)  # warm-up, not measured
+    load0 = _loadavg()
+    cpu0 = _tree_cpu_s(pid)
+    rcpu0 = _redis_cpu_s(redis_client) if redis_client is not None else 0.0
+    summary, gen_cpu = _run_wrk(script, port, seconds, concurrency)
+    cpu1 = _tree_cpu_s(pid)
+    rcpu1 = _redis_cpu_s(redis_client) if redis_client is not None else 0.0
+    n = max(summary["requests"], 1)
+    elapsed = summary["duration_us"] / 1e6
+    point = {
+        "concurrency": concurrency,
+        "checks_per_s": round(summary["requests"] / elapsed, 1),
+        **{f"{k}_ms": round(summary[f"{k}_us"] / 1000, 2) for k in ("p50", "p90", "p99", "max")},
+        "server_cpu_us_per_check": round((cpu1 - cpu0) / n * 1e6, 1),
+        "loadgen_cpu_cores": round(gen_cpu / elapsed, 2),
+        "load_avg_before": load0,
+        "load_avg_after": _loadavg(),
+        "status": {int(k): v for k, v in summary["status"].items()},
+    }
+    if redis_client is not None:
+        point["redis_cpu_us_per_check"] = round((rcpu1 - rcpu0) / n * 1e6, 1)
+    return point
 
 
 def _rss_mb(pid: int) -> float:
@@ -476,6 +511,7 @@ def run_mode(
             cpu0 = _tree_cpu_s(proc.pid)
             rcpu0 = _redis_cpu_s(redis_client) if redis_client is not None else 0.0
             summary, gen_cpu = _run_wrk(script, port, args.duration, args.concurrency)
+            sweep = [c for c in args.sweep if c != args.concurrency]
             cpu1 = _tree_cpu_s(proc.pid)
             rcpu1 = _redis_cpu_s(redis_client) if redis_client is not None else 0.0
             elapsed = summary["duration_us"] / 1e6
@@ -526,6 +562,10 @@ def run_mode(
         # what the measured CPU cost allows on an otherwise idle machine (server + Redis, per core)
         cost_us = result["server_cpu_us_per_check"] + result.get("redis_cpu_us_per_check", 0.0)
         result["cpu_bound_checks_per_core_s"] = round(1e6 / max(cost_us, 1e-9))
+        if args.loadgen == "wrk" and sweep:
+            result["sweep"] = [
+                _sweep_point(script, port, args.duration, c, proc.pid, redis_client) for c in sweep
+            ]
     finally:
         if proc is not None:
             _stop(proc)
@@ -603,7 +643,14 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=10_000_000)
     ap.add_argument("--duration", type=float, default=20.0, help="measured seconds per mode")
     ap.add_argument("--max-requests", type=int, default=2_000_000)
-    ap.add_argument("--concurrency", type=int, default=16)
+    ap.add_argument("--concurrency", type=int, default=16, help="connections of the headline run")
+    ap.add_argument(
+        "--sweep",
+        type=lambda v: [int(x) for x in v.split(",") if x],
+        default=[8, 16, 32],
+        help="wrk only: connection counts also measured after the headline run, on the same "
+        "server ('' for none)",
+    )
     ap.add_argument(
         "--workers", type=int, default=2, help="uvicorn workers in embedded2 and redis modes"
     )
@@ -648,6 +695,18 @@ def main() -> None:
             f"cores, load avg {r['load_avg_before']}→{r['load_avg_after']} "
             f"(target ≥2,500/s at p99 ≤20 ms: {'met' if ok else 'NOT met'})"
         )
+        for pt in r.get("sweep", []):
+            print(
+                f"    sweep {pt['concurrency']} connections: {pt['checks_per_s']:,.0f} checks/s, "
+                f"p50 {pt['p50_ms']} ms, p99 {pt['p99_ms']} ms, server CPU "
+                f"{pt['server_cpu_us_per_check']} µs/check"
+                + (
+                    f" + Redis {pt['redis_cpu_us_per_check']} µs"
+                    if "redis_cpu_us_per_check" in pt
+                    else ""
+                )
+                + f", load avg {pt['load_avg_before']}→{pt['load_avg_after']}"
+            )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """The awaited payment check on shared Redis state (what the API workers run): same answers as the
 synchronous service, concurrent checks of one worker share round trips without mixing up replies,
-payee commits reach other workers at once, and a lost script or connection is recovered."""
+payee commits reach other workers with the next write or within milliseconds, and a lost script or connection is recovered."""
 
 from __future__ import annotations
 
@@ -205,6 +205,40 @@ def test_commit_reaches_other_workers_at_once_and_recovers(runtimes):
     _run(run())
     # a new event loop (e.g. a restarted worker loop) gets its own connection
     assert _run(check_payment_async(shared, pay)).outcome == "allow"
+
+
+def test_commit_leaves_on_its_own_when_the_worker_is_idle(runtimes):
+    """No later command to ride along with: the deferred commit is written within
+    ``COMMIT_DEFER_S`` anyway, in one write for the commit's two commands."""
+    from fanzha.decide.state import COMMIT_DEFER_S
+
+    shared, _ = runtimes
+    other = RedisState(shared.redis, shared.state.ns)
+    pay = PaymentCheckRequest(VICTIM_ACCOUNT, "6228480000000000025", 100_00)
+    payer, payee = (shared.key("account", a) for a in (pay.payer_account, pay.payee_account))
+    now = T0.timestamp()
+    aio = shared.state.aio
+    writes: list[int] = []
+
+    async def run() -> None:
+        await aio.call("PING")  # connect
+        proto = aio._proto
+        flush = proto._flush
+
+        def counting_flush() -> None:
+            writes.append(len(proto.out))
+            flush()
+
+        proto._flush = counting_flush
+        assert (await check_payment_async(shared, pay)).outcome == "allow"
+        n = len(writes)
+        assert proto.out  # queued, not written yet
+        await asyncio.sleep(COMMIT_DEFER_S + 0.05)
+        assert not proto.out and writes[n:] == [2]
+        assert not other.payment_read(payer, payee, [], 1, now).payee_new
+
+    assert other.payment_read(payer, payee, [], 1, now).payee_new
+    _run(run())
 
 
 def test_connection_settings_follow_the_url():

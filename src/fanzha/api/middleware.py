@@ -6,6 +6,7 @@ import itertools
 import re
 import time
 import uuid
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from prometheus_client import (
@@ -49,6 +50,23 @@ class RequestContextMiddleware:
         self.metrics = metrics
         self._prefix = uuid.uuid4().hex[:20]
         self._counter = itertools.count(1)
+        # labelled children, looked up once: ``labels()`` validates, locks and builds a key per call
+        self._counts: dict[tuple[str, str, int], Any] = {}
+        self._latency: dict[tuple[str, str], Any] = {}
+
+    def _observe(self, method: str, template: str, status: int, seconds: float) -> None:
+        key = (method, template, status)
+        count = self._counts.get(key)
+        if count is None:
+            if len(self._counts) > 10_000:  # unmatched methods/paths: bounded anyway
+                self._counts.clear()
+                self._latency.clear()
+            count = self._counts[key] = self.metrics.requests.labels(method, template, str(status))
+        count.inc()
+        lat = self._latency.get(key[:2])
+        if lat is None:
+            lat = self._latency[key[:2]] = self.metrics.latency.labels(method, template)
+        lat.observe(seconds)
 
     async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
         if scope["type"] != "http":
@@ -60,7 +78,9 @@ class RequestContextMiddleware:
                 incoming = value.decode("latin-1")
                 break
         rid = (
-            incoming if _VALID_RID.match(incoming) else f"{self._prefix}{next(self._counter):012x}"
+            incoming
+            if incoming and _VALID_RID.match(incoming)
+            else f"{self._prefix}{next(self._counter):012x}"
         )
         scope.setdefault("state", {})["request_id"] = rid
         status = 500
@@ -95,9 +115,7 @@ class RequestContextMiddleware:
                 if route is not None
                 else "unmatched"
             )
-            method = scope.get("method", "")
-            self.metrics.requests.labels(method, template, str(status)).inc()
-            self.metrics.latency.labels(method, template).observe(time.perf_counter() - start)
+            self._observe(scope.get("method", ""), template, status, time.perf_counter() - start)
 
 
 def install_middleware(app: FastAPI) -> Metrics:

@@ -40,6 +40,7 @@ class _Protocol(asyncio.Protocol):
         self.lost = False
         self.progress = 0.0  # loop time of the last reply (or of the first wait)
         self._watch: asyncio.TimerHandle | None = None
+        self._deferred: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -81,6 +82,9 @@ class _Protocol(asyncio.Protocol):
         self.lost = True
         if self._watch is not None:
             self._watch.cancel()
+        if self._deferred is not None:
+            self._deferred.cancel()
+            self._deferred = None
         err = RedisConnectionError(f"redis connection lost: {exc or 'closed'}")
         while self.waiters:
             fut = self.waiters.popleft()
@@ -96,8 +100,21 @@ class _Protocol(asyncio.Protocol):
             self.flush_scheduled = True
             self.loop.call_soon(self._flush)
 
+    def send_deferred(self, packed: bytes, delay: float) -> None:
+        """Queue a fire-and-forget command without a write of its own: it leaves with the next
+        command's write, or after ``delay`` seconds if none comes (one timer per connection)."""
+        if not self.waiters:
+            self.progress = self.loop.time()
+        self.out.append(packed)
+        self.waiters.append(None)
+        if self._deferred is None and not self.flush_scheduled:
+            self._deferred = self.loop.call_later(delay, self._flush)
+
     def _flush(self) -> None:
         self.flush_scheduled = False
+        if self._deferred is not None:
+            self._deferred.cancel()
+            self._deferred = None
         out = self.out
         if not out:
             return
@@ -184,6 +201,17 @@ class PipelinedRedis:
         """Queue a command without waiting for its reply (connects first if needed)."""
         proto = self._live() or await self._connect()
         proto.send(_pack(args), None)
+
+    def defer(self, *commands: tuple[Any, ...], delay: float = 0.002) -> bool:
+        """Queue fire-and-forget ``commands`` to ride along with the connection's next write (or
+        leave after ``delay`` s): no write, no wake-up of Redis and no reply read of their own.
+        False when there is no open connection on this loop (use :meth:`call_nowait`)."""
+        proto = self._live()
+        if proto is None:
+            return False
+        for args in commands:
+            proto.send_deferred(_pack(args), delay)
+        return True
 
     def close(self) -> None:
         proto, self._proto = self._proto, None

@@ -186,7 +186,8 @@ async def check_payment_async(
 ) -> CheckResult:
     """:func:`check_payment` for an event loop: with Redis shared state (and an auto-pipelined
     connection, ``RedisState.aio``) the round trip is awaited, so the worker serves other requests
-    meanwhile and concurrent checks share one write; the payee commit is sent at once. Otherwise
+    meanwhile and concurrent checks share one write; the payee commit rides along with the
+    connection's next write (within ``COMMIT_DEFER_S``). Otherwise
     (in-process state) it is the synchronous check."""
     state = rt.state
     if not (_redis_shared(rt) and state.aio is not None):  # type: ignore[union-attr]

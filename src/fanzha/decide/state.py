@@ -16,8 +16,9 @@ several API workers share it). A payment check is one server-side script (by SHA
 history and velocity and records the attempt: a single command, a single round trip.
 
 API workers await it on an auto-pipelined asyncio connection (``RedisState.aio``, see
-:mod:`fanzha.decide.aio_redis`): concurrent checks of a worker share one write, and a payee commit is
-sent at once on the same connection (ahead of that worker's later reads). The synchronous path
+:mod:`fanzha.decide.aio_redis`): concurrent checks of a worker share one write, and a payee commit
+rides along with that connection's next write (ahead of that worker's later reads), or leaves within
+``COMMIT_DEFER_S`` (2 ms) when the worker is idle. The synchronous path
 (:meth:`RedisState.payment_read`, services called outside an event loop) sends the script through a
 :class:`CommandBatch`; its payee commits are write-behind: they ride in the next payment batch of the
 same process (written *before* its read), or are flushed by a background thread within
@@ -41,6 +42,7 @@ LINK_TTL_S = 400 * 24 * 3600
 PAYEE_TTL_S = 400 * 24 * 3600
 EXPOSURE_KINDS = ("call", "sms", "url", "app")
 COMMIT_FLUSH_S = 0.05
+COMMIT_DEFER_S = 0.002  # async path: longest a payee commit waits for a write to ride along with
 VELOCITY_MAX = 4096  # transfers remembered per payer (in-process state)
 
 
@@ -414,11 +416,16 @@ class RedisState:
             return await aio.call(*cmd)
 
     async def commit_payee_async(self, payer: str, payee: str) -> None:
-        """Record a completed transfer at once on the worker's connection (no reply awaited; it
-        leaves in this event-loop iteration, ahead of any later read of the same worker)."""
+        """Record a completed transfer on the worker's connection (no reply awaited). It rides
+        along with the worker's next command — always ahead of that worker's later reads — or
+        leaves within ``COMMIT_DEFER_S`` when the worker is idle: under load that saves a write,
+        a wake-up of Redis and a reply read per allowed check. Another worker sees the payee as
+        known at most that much later (a retry in between is treated as a new payee: cautious)."""
         key = self._k("p", short(payer))
-        await self.aio.call_nowait("SADD", key, short(payee))
-        await self.aio.call_nowait("EXPIRE", key, PAYEE_TTL_S)
+        cmds = (("SADD", key, short(payee)), ("EXPIRE", key, PAYEE_TTL_S))
+        if not self.aio.defer(*cmds, delay=COMMIT_DEFER_S):
+            for cmd in cmds:
+                await self.aio.call_nowait(*cmd)
 
     def execute(self, build: Any) -> list[Any]:
         """Run ``build()``'s pipeline; if Redis lost the script, load it and run once more."""

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 
 from fanzha.domain import identifiers as _ids
+from fanzha.domain.identifiers._base import luhn_ok as _luhn_ok
+from fanzha.domain.identifiers.bank import mask_bank_card as _mask_bank_card
 
 
 class IdKind(StrEnum):
@@ -70,6 +72,24 @@ def parse_kind(kind: str) -> IdKind:
         ) from None
 
 
+def _plain_account(value: str) -> tuple[str, str, str] | None:
+    """:func:`canonical` of an ``account`` given as bare ASCII digits, when the answer is certain
+    without trying every parser: a Luhn-valid 13–19 digit card number, or digits that no parser
+    accepts (not a card, and starting with 3–7 or 9: no Alipay id, merchant id or mobile number).
+    The general path gets there through two rejected parsers (two exceptions), which made a payee
+    seen for the first time the costliest part of a payment check. ``None``: take the general path.
+    ``tests/registry`` checks both paths agree."""
+    if not (value.isdigit() and value.isascii()):
+        return None
+    n = len(value)
+    first = value[0]
+    if 13 <= n <= 19 and first != "0" and _luhn_ok(value):
+        return "bank_card", value, _mask_bank_card(value)
+    if first in "345679":
+        return "account", value, "****" + value[-4:] if n > 4 else "****"
+    return None
+
+
 @lru_cache(maxsize=262_144)
 def canonical(kind: str, value: str) -> tuple[str, str, str]:
     """(canonical kind, normalised value, masked) of an identifier.
@@ -78,6 +98,14 @@ def canonical(kind: str, value: str) -> tuple[str, str, str]:
     (e.g. a corporate account that is no card and fails Luhn, a device id that is no IMEI) are still
     listable: they keep the registry kind and a conservative normalisation of our own.
     """
+    if kind == "account" and isinstance(value, str):
+        plain = _plain_account(value)
+        if plain is not None:
+            return plain
+    return _canonical_general(kind, value)
+
+
+def _canonical_general(kind: str, value: str) -> tuple[str, str, str]:
     k = parse_kind(kind)
     for ck in _CANONICAL[k]:
         try:
@@ -146,6 +174,10 @@ def keyed_hash(kind: str, value: str, secret: bytes) -> str:
 
 def key_of(kind: str, value: str, secret: bytes) -> str:
     """Normalise then hash: the registry key of a raw identifier."""
+    if kind == "account" and isinstance(value, str):
+        plain = _plain_account(value)  # cheaper than a (usually missing) lru_cache entry
+        if plain is not None:
+            return keyed_hash(plain[0], plain[1], secret)
     ck, v, _ = canonical(kind, value)
     return keyed_hash(ck, v, secret)
 

@@ -418,9 +418,18 @@ def install_fast_routes(app: FastAPI) -> None:
 
     app.build_middleware_stack = build_middleware_stack  # type: ignore[method-assign]
     app.state.fast_check_routes = routes
+    if hasattr(app, "set_lean_routes"):  # fanzha.api.app.FanzhaAPI: entered before FastAPI's own
+        from fanzha.api.middleware import Metrics, RequestContextMiddleware
+
+        metrics = getattr(app.state, "metrics", None) or Metrics()
+        app.set_lean_routes(
+            {r.path: r for r in routes}, RequestContextMiddleware(_FastDispatch._handle, metrics)
+        )
 
 
 def remove_fast_routes(app: FastAPI) -> None:
     """Back to plain FastAPI routing for the checks (tests compare both); before the first request."""
     vars(app).pop("build_middleware_stack", None)
     app.state.fast_check_routes = []
+    if hasattr(app, "set_lean_routes"):
+        app.set_lean_routes({}, None)
