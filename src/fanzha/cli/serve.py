@@ -18,6 +18,7 @@ def serve(
     """Start the API (applies database migrations first)."""
     import uvicorn
 
+    from fanzha.api.http import CoalescingHttpToolsProtocol
     from fanzha.store.migrate import upgrade
 
     settings = get_settings()
@@ -37,5 +38,6 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        http=CoalescingHttpToolsProtocol,  # head and body in one write: fewer wake-ups per check
         log_level="info",
     )
