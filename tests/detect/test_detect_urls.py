@@ -375,3 +375,35 @@ def test_host_cache_gives_the_uncached_batch_scores(datasets_dir: Path) -> None:
     m.__dict__.pop("_hosts", None)
     cold = m.score(urls)
     assert m.score(urls) == cold
+
+
+def test_www_helpers() -> None:
+    from fanzha.detect.urls.model import add_www, strip_www
+
+    assert strip_www("https://WWW.Example.co.uk/a") == "https://Example.co.uk/a"
+    assert strip_www("www.a.com/b") == "a.com/b"
+    assert strip_www("http://www.com/") == "http://www.com/"  # nothing but the suffix left
+    assert strip_www("http://a.com/?u=www.b.com") == "http://a.com/?u=www.b.com"
+    assert add_www("https://a.com/p") == "https://www.a.com/p"
+    assert add_www("http://www.a.com/") == "http://www.a.com/"
+    assert add_www("http://1.2.3.4/") == "http://1.2.3.4/"
+
+
+@pytest.mark.parametrize("www", ["strip", "augment"])
+def test_www_modes_single_batch_and_cache_agree(www: str, datasets_dir: Path) -> None:
+    """With ``www`` normalised or augmented, a stacked model's single-URL path, batch path and
+    host cache still give the plain columnar scores; "strip" scores a host as its www. form."""
+    pairs = list(generate(800, seed=47))
+    m = UrlModel(stack=True, trees=30, words=True, www=www)
+    m.fit([u for u, _ in pairs], [y for _, y in pairs])
+    assert m.booster is not None
+    urls = _one_by_one_urls(datasets_dir)[580:]
+    _assert_one_equals_batch(m, urls)
+    want = m.predict_proba(urls)
+    m.__dict__.pop("_hosts", None)
+    m.score(urls[::3])
+    assert abs(m._proba(m._features_cached(urls)) - want).max() < 1e-9
+    if www == "strip":
+        a, b = m.predict_proba(["http://www.foo-bar.com/", "http://foo-bar.com/"])
+        assert a == b
+        assert m._proba_one("http://www.foo-bar.com/")[0] == m._proba_one("http://foo-bar.com/")[0]

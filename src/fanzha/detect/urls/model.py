@@ -80,6 +80,26 @@ _MODEL_TEXT = "模型判定与钓鱼网址特征相似（p={:.2f}）"
 HOST_CACHE = 65_536  # hosts whose features and host scores a model keeps (per process)
 _WEIGHT = operator.attrgetter("weight")
 _PAGE_EXT = re.compile(r"\.(?:php|html?|aspx?|jsp)\b", re.ASCII)  # RE2's \b is ASCII too
+# a leading "www." label of the host (kept when nothing but the suffix would remain)
+_WWW = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?www\.(?=[^/?#@:]*\.)", re.IGNORECASE)
+WWW_MODES = ("keep", "strip", "augment")
+
+
+def strip_www(url: str) -> str:
+    """The URL with a leading ``www.`` host label removed (once)."""
+    return _WWW.sub(r"\1", url, count=1)
+
+
+def add_www(url: str) -> str:
+    """The URL with ``www.`` put before its host (unless it starts with one already)."""
+    if _WWW.match(url):
+        return url
+    p = parse_url(url)
+    h = p.ascii_host
+    if not h or p.is_ip:
+        return url
+    i = url.find(h) if h in url else url.lower().find(h)
+    return url if i < 0 else url[:i] + "www." + url[i:]
 
 
 class _OneRow:
@@ -335,6 +355,7 @@ class UrlModel:
         use_scheme: bool = True,
         trees: int = 120,
         words: bool = False,
+        www: str = "keep",
     ):
         self.format_version = FORMAT_VERSION
         self.C = C
@@ -347,13 +368,23 @@ class UrlModel:
         self.use_scheme = use_scheme
         self.trees = trees
         self.words = words
+        # "keep": hosts as given; "strip": a leading "www." is removed before any feature (both
+        # scoring paths and training); "augment": training also sees each URL with "www." removed
+        # and added (same label), so that the label cannot lean on it
+        if www not in WWW_MODES:
+            raise ValueError(f"www 取值应为 {WWW_MODES}")
+        self.www = www
         self.coef: np.ndarray | None = None
         self.intercept = 0.0
         self.booster: Any = None  # lightgbm.Booster on [dense | linear logit]
 
     # -- training ------------------------------------------------------------------------------
 
+    def _norm(self, urls: list[str]) -> list[str]:
+        return [strip_www(u) for u in urls] if self.www == "strip" else urls
+
     def _features(self, urls: Sequence[str]) -> Features:
+        urls = self._norm(list(urls))
         return featurize(urls, self.path_chars, self.use_scheme, self.words)
 
     def fit(self, urls: Sequence[str], labels: Sequence[int], with_bare: bool = True) -> UrlModel:
@@ -365,6 +396,10 @@ class UrlModel:
         if with_bare:
             urls = urls + [bare(u) for u in urls]
             y = np.concatenate([y, y])
+        n1 = len(urls)
+        if self.www == "augment":
+            urls = urls + [strip_www(u) for u in urls] + [add_www(u) for u in urls]
+            y = np.concatenate([y, y, y])
         F = self._features(urls)
         X = design_matrix(F)
         clf = LogisticRegression(C=self.C, max_iter=3000, solver="liblinear").fit(X, y)
@@ -375,7 +410,7 @@ class UrlModel:
         self.__dict__.pop("_hosts", None)
         self.__dict__.pop("_one", None)
         if self.stack:
-            group = np.arange(len(y)) % n0 if with_bare else np.arange(len(y))
+            group = np.arange(len(y)) % n1 % n0
             fold = np.random.default_rng(0).integers(0, 5, size=n0)[group]
             oof = np.zeros((len(y), 3))
             bounds = [N_DENSE, N_DENSE + len(F.host_blocks) * N_HASH, X.shape[1]]
@@ -574,6 +609,7 @@ class UrlModel:
     def _features_cached(self, urls: list[str]) -> Features:
         """:func:`featurize` + the host blocks' scores, with the host part (rules, statistics,
         n-gram scores) taken from the host cache where known and computed for new hosts only."""
+        urls = self._norm(urls)
         scheme, hk, path, userinfo, port = B.split_urls(urls)
         enc = pc.dictionary_encode(hk)
         host_id = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -652,6 +688,8 @@ class UrlModel:
         """(probability, host key, host entry, path reasons) of one URL: rules and host facts
         from :mod:`rules` (the definitions the batch path is tested against), the same features
         and weights as :func:`featurize` and :meth:`_logit`."""
+        if self.www == "strip":
+            u = strip_www(u)
         parts = _split(u) or ("http", "", "", False, None)
         scheme, key, path, userinfo, port = parts
         asc = path.isascii()
@@ -739,6 +777,7 @@ class UrlModel:
                 f"网址模型格式版本 {state.get('format_version', 1)} 与当前版本 {FORMAT_VERSION} "
                 "不兼容，请用 fanzha url train 重新训练"
             )
+        state.setdefault("www", "keep")
         b = state.get("booster")
         if isinstance(b, str):
             import lightgbm as lgb
