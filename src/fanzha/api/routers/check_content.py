@@ -100,19 +100,35 @@ def _text_answer(text: str) -> bytes:
     )
 
 
-class FastTextRoute(LeanPostRoute):
-    """``POST /v1/check/text`` straight from ASGI, first in the routing table.
+async def _text_payload(text: str) -> bytes:
+    """SMS-sized texts on the event loop, longer ones in the thread pool (``INLINE_MAX_CHARS``)."""
+    if len(text) <= INLINE_MAX_CHARS:
+        return _text_answer(text)
+    return await run_in_threadpool(_text_answer, text)
+
+
+def _url_answer(url: str) -> bytes:
+    v = _model("url").score([url])[0]
+    return orjson.dumps(
+        {
+            "is_risky": v.is_risky,
+            "score": v.score,
+            "reasons": v.reasons,
+            "registrable_domain": v.registrable_domain,
+        }
+    )
+
+
+class _FastContentRoute(LeanPostRoute):
+    """A content check straight from ASGI, first in the routing table.
 
     FastAPI's matching over every route, its dependency solver and body handling cost about
-    twice the classification of an SMS. This route reads the body, validates it with ``TextIn``
-    in one pass over the raw JSON and answers with the same bytes as the FastAPI route below
+    twice the classification of an SMS. This route reads the body, validates it with its input
+    model in one pass over the raw JSON and answers with the same bytes as the FastAPI route below
     (which stays as the OpenAPI contract). Errors are raised as ``RequestValidationError`` with
     FastAPI's ``("body", …)`` locations, so the application's handlers answer them identically.
     It still runs inside the middleware stack (request id, metrics, error handlers).
     """
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path, TextIn)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         raw = await self.read_body(receive)
@@ -144,29 +160,25 @@ class FastTextRoute(LeanPostRoute):
         await send({"type": "http.response.body", "body": payload})
 
     async def answer(self, body: Any) -> bytes:
-        if len(body.text) <= INLINE_MAX_CHARS:
-            return _text_answer(body.text)
-        return await run_in_threadpool(_text_answer, body.text)
+        raise NotImplementedError
 
 
-def _url_answer(url: str) -> bytes:
-    v = _model("url").score([url])[0]
-    return orjson.dumps(
-        {
-            "is_risky": v.is_risky,
-            "score": v.score,
-            "reasons": v.reasons,
-            "registrable_domain": v.registrable_domain,
-        }
-    )
-
-
-class FastUrlRoute(FastTextRoute):
-    """``POST /v1/check/url`` the same way: one URL takes the model's single-URL path (a few
-    hundred µs of CPU), answered on the event loop."""
+class FastTextRoute(_FastContentRoute):
+    """``POST /v1/check/text``."""
 
     def __init__(self, path: str) -> None:
-        LeanPostRoute.__init__(self, path, UrlIn)
+        super().__init__(path, TextIn)
+
+    async def answer(self, body: Any) -> bytes:
+        return await _text_payload(body.text)
+
+
+class FastUrlRoute(_FastContentRoute):
+    """``POST /v1/check/url``: one URL takes the model's single-URL path (a few hundred µs of
+    CPU), answered on the event loop."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path, UrlIn)
 
     async def answer(self, body: Any) -> bytes:
         return _url_answer(body.url)
@@ -175,24 +187,20 @@ class FastUrlRoute(FastTextRoute):
 def install_fast_routes(app: FastAPI) -> None:
     """Put the lean text and URL routes first in ``app``'s routing table (after
     ``include_router``)."""
-    app.router.routes.insert(0, FastTextRoute(f"{router.prefix}/text"))
     app.router.routes.insert(0, FastUrlRoute(f"{router.prefix}/url"))
+    app.router.routes.insert(0, FastTextRoute(f"{router.prefix}/text"))
 
 
 def remove_fast_routes(app: FastAPI) -> None:
-    """Back to the FastAPI route (tests compare both)."""
-    app.router.routes[:] = [r for r in app.router.routes if not isinstance(r, FastTextRoute)]
+    """Back to the FastAPI routes (tests compare both)."""
+    app.router.routes[:] = [r for r in app.router.routes if not isinstance(r, _FastContentRoute)]
 
 
 @router.post("/text", response_model=TextOut)
 async def check_text(body: TextIn) -> Response:
     # The answer is built from TextVerdict fields that match TextOut by construction, so it is
     # serialised directly (FastAPI would otherwise validate and re-encode it through TextOut).
-    if len(body.text) <= INLINE_MAX_CHARS:
-        payload = _text_answer(body.text)
-    else:
-        payload = await run_in_threadpool(_text_answer, body.text)
-    return Response(payload, media_type="application/json")
+    return Response(await _text_payload(body.text), media_type="application/json")
 
 
 @router.post("/url", response_model=UrlOut)
