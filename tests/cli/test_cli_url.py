@@ -98,3 +98,38 @@ def test_app_check_cli() -> None:
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert out["is_risky"] and out["impersonates"] == "支付宝"
+
+
+def test_headerless_one_column_file(tmp_path: Path) -> None:
+    """A plain list of URLs (no header line) is scored row by row, the first line included."""
+    inp = tmp_path / "list.csv"
+    inp.write_text("http://paypa1.com/signin\nhttps://www.jd.com/\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    r = runner.invoke(app, ["url", "score", str(inp), "--url-col", "url", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = pd.read_csv(out, keep_default_na=False)
+    assert res["url"].tolist() == ["http://paypa1.com/signin", "https://www.jd.com/"]
+    assert res["is_risky"].tolist() == [1, 0]
+    assert "无表头" in r.output
+
+
+def test_headerless_column_by_position(tmp_path: Path) -> None:
+    inp = tmp_path / "list.csv"
+    inp.write_text("7,http://paypa1.com/signin\n8,https://www.jd.com/\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    r = runner.invoke(app, ["url", "score", str(inp), "--url-col", "1", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    res = pd.read_csv(out, keep_default_na=False)
+    assert res["0"].tolist() == [7, 8]
+    assert res["is_risky"].tolist() == [1, 0]
+
+
+def test_named_header_is_not_mistaken_for_data(tmp_path: Path) -> None:
+    """A real header with a missing column still fails clearly (exit 2, names the columns)."""
+    inp = tmp_path / "t.csv"
+    inp.write_text("link,note\nhttps://www.jd.com/,x\n", encoding="utf-8")
+    r = runner.invoke(
+        app, ["url", "score", str(inp), "--url-col", "url", "--out", str(tmp_path / "o.csv")]
+    )
+    assert r.exit_code == 2
+    assert "link" in r.output

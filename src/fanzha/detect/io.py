@@ -57,15 +57,32 @@ def _looks_like_jsonl(text: str) -> bool:
     return False
 
 
-def read_table(path: str | Path) -> Table:
-    """Read ``path`` into a DataFrame of strings (``None`` for missing) plus bad-row errors."""
+def read_table(path: str | Path, header: bool = True) -> Table:
+    """Read ``path`` into a DataFrame of strings (``None`` for missing) plus bad-row errors.
+
+    ``header=False`` reads a CSV whose first line is already data; its columns are then named
+    by position: ``"0"``, ``"1"`` …
+    """
     path = Path(path)
     text, encoding = decode_bytes(path.read_bytes())
     if path.suffix.lower() in JSONL_SUFFIXES or _looks_like_jsonl(text):
         frame, errors = _read_jsonl(text)
         return Table(frame, errors, encoding, "jsonl")
-    frame, errors = _read_csv(text)
+    frame, errors = _read_csv(text, header)
     return Table(frame, errors, encoding, "csv")
+
+
+def header_looks_like_data(columns: list[str]) -> bool:
+    """True when a CSV "header" is really a data row: a URL, a sentence, a long value.
+
+    Column names are short words (``url``, ``text``, ``标签``); a cell holding ``://``, sentence
+    punctuation or more than 64 characters is not one.
+    """
+    for c in columns:
+        c = str(c)
+        if "://" in c or len(c) > 64 or any(ch in c for ch in "，。！？；") or c.startswith("www."):
+            return True
+    return False
 
 
 def _read_jsonl(text: str) -> tuple[pd.DataFrame, list[RowError]]:
@@ -129,20 +146,25 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _read_csv(text: str) -> tuple[pd.DataFrame, list[RowError]]:
+def _read_csv(text: str, has_header: bool = True) -> tuple[pd.DataFrame, list[RowError]]:
     csv.field_size_limit(1 << 30)
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     errors: list[RowError] = []
+    rows: list[list[str | None]] = []
     try:
-        header = next(reader)
+        first = next(reader)
     except StopIteration:
         return pd.DataFrame(), errors
     except csv.Error as exc:
         raise ValueError(f"无法读取表头：{exc}") from exc
-    header = [h.strip() or f"column_{i}" for i, h in enumerate(header)]
+    if has_header:
+        header = [h.strip() or f"column_{i}" for i, h in enumerate(first)]
+    else:
+        header = [str(i) for i in range(len(first))]
+        if first:
+            rows.append(list(first))
     width = len(header)
-    rows: list[list[str | None]] = []
     start_line = reader.line_num + 1
     while True:
         try:
