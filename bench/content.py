@@ -92,17 +92,23 @@ def bench_single(n: int = 1000) -> None:
         )
 
 
-def bench_urls(n: int) -> list[float]:
-    """URLs/s per core in batches of 5,000, by CPU time (the machine is shared), cold and warm."""
+def bench_urls(n: int, url_file: str | None = None) -> list[float]:
+    """URLs/s per core in batches of 5,000, by CPU time (the machine is shared), cold and warm.
+    ``url_file``: a JSON list of URLs to use instead of ``urls(n)`` (the same input for trees
+    whose URL generator differs)."""
+    import json
+
     from fanzha.detect.urls import default_model, rules
 
     model = default_model()
-    us = urls(n)
+    us = json.loads(Path(url_file).read_text(encoding="utf-8")) if url_file else urls(n)
     model.score(us[:100])
     for cached in (rules.host_reasons, rules._idna, rules._registrable, rules.host_facts):
         cached.cache_clear()
     rules._label_scan.cache_clear()
     rules._CLEAN_LABELS.clear()
+    if hasattr(rules, "_reason"):  # interned rule reasons (trees that have them)
+        rules._reason.cache_clear()
     rates = []
     for label in ("cold host caches", "warm host caches"):
         load = os.getloadavg()[0]
@@ -125,10 +131,13 @@ def bench_urls_vs(n: int, baseline_src: Path, rounds: int = 3) -> None:
     import json
 
     best: dict[str, list[float]] = {}
+    # both sides score the same URLs (this tree's generator), whatever the baseline's generates
+    url_file = Path(tempfile.mkdtemp(prefix="fanzha-urls-")) / "urls.json"
+    url_file.write_text(json.dumps(urls(n), ensure_ascii=False), encoding="utf-8")
     for _ in range(rounds):
         for label, src in (("this tree", ROOT / "src"), ("baseline", baseline_src)):
             out = subprocess.run(
-                [sys.executable, __file__, "--urls-child", str(n)],
+                [sys.executable, __file__, "--urls-child", str(n), "--urls-file", str(url_file)],
                 env=dict(os.environ, PYTHONPATH=str(src)),
                 capture_output=True, text=True, check=True,
             ).stdout  # fmt: skip
@@ -296,11 +305,12 @@ def main() -> None:
     ap.add_argument("--only", choices=["text", "urls", "single", "api"], help="run one part")
     ap.add_argument("--loadgen-child", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--urls-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--urls-file", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.urls_child:
         import json
 
-        print(json.dumps(bench_urls(a.urls_child)))
+        print(json.dumps(bench_urls(a.urls_child, a.urls_file)))
         return
     if a.loadgen_child:
         loadgen_child(int(a.loadgen_child[0]), a.loadgen_child[1], a.loadgen_child[2])

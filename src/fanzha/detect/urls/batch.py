@@ -124,19 +124,49 @@ def hash_strings(values: list[str]) -> np.ndarray:
     return rh(off[:-1], off[1:])
 
 
+def byte_counts(arr: pa.Array, chars: bytes) -> list[np.ndarray]:
+    from fanzha.detect.urls.hashing import byte_counts as counts
+
+    return counts(arr, chars)
+
+
 def _bytes(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     from fanzha.detect.urls.hashing import column_bytes
 
     return column_bytes(arr)
 
 
+_BITS = 16
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BITMAPS: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _bitmap(table: np.ndarray) -> np.ndarray:
+    """Which of 2**_BITS buckets (top bits of hash * _MIX) hold an entry of ``table``."""
+    got = _BITMAPS.get(id(table))
+    if got is None or got[0] is not table:
+        bits = np.zeros(1 << _BITS, bool)
+        with np.errstate(over="ignore"):
+            bits[(table * _MIX) >> np.uint64(64 - _BITS)] = True
+        got = _BITMAPS[id(table)] = (table, bits)
+    return got[1]
+
+
 def _member(h: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """h in table (table sorted, unique)."""
+    """h in table (table sorted, unique). A bucket bitmap of the table rules out most values;
+    binary search decides the rest."""
     if not len(table) or not len(h):
         return np.zeros(len(h), bool)
-    i = np.searchsorted(table, h)
-    i[i == len(table)] = 0
-    return table[i] == h
+    with np.errstate(over="ignore"):
+        bucket = ((h * _MIX) >> np.uint64(64 - _BITS)).view(np.int64)
+    maybe = np.flatnonzero(_bitmap(table)[bucket])
+    out = np.zeros(len(h), bool)
+    if len(maybe):
+        hm = h[maybe]
+        i = np.searchsorted(table, hm)
+        i[i == len(table)] = 0
+        out[maybe] = table[i] == hm
+    return out
 
 
 def _take_ranges(data: np.ndarray, s: np.ndarray, e: np.ndarray) -> pa.Array:
@@ -144,7 +174,12 @@ def _take_ranges(data: np.ndarray, s: np.ndarray, e: np.ndarray) -> pa.Array:
     lens = np.maximum(e - s, 0)
     off = np.zeros(len(s) + 1, np.int64)
     np.cumsum(lens, out=off[1:])
-    idx = np.repeat(s - off[:-1], lens) + np.arange(off[-1], dtype=np.int64)
+    total = int(off[-1])
+    if total < 2**31 and len(data) < 2**31:  # int32 positions: half the memory traffic
+        idx = np.repeat((s - off[:-1]).astype(np.int32), lens)
+        idx += np.arange(total, dtype=np.int32)
+    else:
+        idx = np.repeat(s - off[:-1], lens) + np.arange(total, dtype=np.int64)
     buf = data[idx].tobytes()
     return pa.StringArray.from_buffers(
         len(s), pa.py_buffer(off.astype(np.int32).tobytes()), pa.py_buffer(buf)
@@ -319,14 +354,15 @@ def _piece_hits(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, seps: bytes) -
     is_sep = np.zeros(len(data), bool)
     for c in seps:
         is_sep |= data == c
-    sep = np.flatnonzero(is_sep & (np.cumsum(edges)[: len(data)] > 0))
+    sep = np.flatnonzero(is_sep & (np.cumsum(edges, dtype=np.int32)[: len(data)] > 0))
     # pieces are disjoint and ordered, so the i-th smallest start pairs with the i-th smallest end
     starts = np.sort(np.concatenate([lo, sep + 1]))
     ends = np.sort(np.concatenate([sep, hi]))
     lens = ends - starts
-    digits = np.zeros(len(data) + 1, np.int64)
+    # (int32 counts and positions: buffers of a batch's hosts are far below 2**31 bytes)
+    digits = np.zeros(len(data) + 1, np.int32)
     np.cumsum((data >= 48) & (data <= 57), out=digits[1:])
-    alpha = np.zeros(len(data) + 1, np.int64)
+    alpha = np.zeros(len(data) + 1, np.int32)
     np.cumsum((data >= 97) & (data <= 122), out=alpha[1:])
     nd = digits[ends] - digits[starts]
     na = alpha[ends] - alpha[starts]
@@ -334,8 +370,9 @@ def _piece_hits(data: np.ndarray, lo: np.ndarray, hi: np.ndarray, seps: bytes) -
     long_ = np.flatnonzero(lens >= 12)
     if len(long_):
         ls, ll = starts[long_], lens[long_]
-        pid = np.repeat(np.arange(len(long_)), ll)
-        pos = np.repeat(ls - np.concatenate([[0], np.cumsum(ll)[:-1]]), ll) + np.arange(ll.sum())
+        pid = np.repeat(np.arange(len(long_), dtype=np.int32), ll)
+        pos = np.repeat((ls - np.concatenate([[0], np.cumsum(ll)[:-1]])).astype(np.int32), ll)
+        pos += np.arange(int(ll.sum()), dtype=np.int32)
         key = np.sort(pid * 256 + data[pos])  # (piece, byte) runs: the character counts
         first = np.flatnonzero(np.concatenate([[True], key[1:] != key[:-1]]))
         cnt = np.diff(np.concatenate([first, [len(key)]]))
@@ -410,6 +447,9 @@ def host_table(keys: pa.Array) -> Hosts:
     puny = np.zeros(n, bool)
     flag = np.zeros(n, bool)
     official = np.zeros(n, bool)
+    pin = np.ones(n, bool)  # which of host_reasons' searches can match (all for other hosts)
+    eng = np.ones(n, bool)
+    rnd = np.ones(n, bool)
     if len(sidx):
         sk = keys.take(pa.array(sidx)) if len(oidx) else keys
         S = _simple_facts(sk)
@@ -419,6 +459,12 @@ def host_table(keys: pa.Array) -> Hosts:
         off_s = _member(reg_h, T.official) | pc.ends_with(suf_arr, "gov.cn").to_numpy(
             zero_copy_only=False
         )
+        # the pinyin and lure-word matches are the rules' own searches (same patterns, RE2),
+        # random pieces a superset of the random-label rule: host_reasons skips them where False
+        pin_s = _any_match(pc.replace_substring(sk, "-", ""), T.pinyin)
+        eng_s = _any_match(sk, T.english)
+        rnd_s = _random_pieces(S)
+        n_dots, n_dashes = byte_counts(sk, b".-")
         f = (
             _member(reg_h, T.shorteners)
             | _member(host_h, T.shorteners)
@@ -426,17 +472,24 @@ def host_table(keys: pa.Array) -> Hosts:
             | _member(suf_h, T.free)
             | _member(tld_h, T.risky)
             | _member(suf_h, T.risky)
-            | _any_match(pc.replace_substring(sk, "-", ""), T.pinyin)
-            | _any_match(sk, T.english)
-            | (pc.count_substring(sk, ".").to_numpy(zero_copy_only=False) >= 4)
-            | (pc.count_substring(sk, "-").to_numpy(zero_copy_only=False) >= 3)
-            | _random_pieces(S)
+            | pin_s
+            | eng_s
+            | (n_dots >= 4)
+            | (n_dashes >= 3)
+            | rnd_s
         )
+        pin[sidx], eng[sidx], rnd[sidx] = pin_s, eng_s, rnd_s
         # brand tokens: per label, so that host_reasons can skip the labels that cannot match
-        labels = _take_ranges(S.data, S.label_s, S.label_e)
-        lab_hit = _any_match(labels, T.fuzzy_tokens) | _edit_hits(S, S.label_s, S.label_e)
+        # (labels repeat, suffixes most: each distinct label is checked once)
+        enc = pc.dictionary_encode(_take_ranges(S.data, S.label_s, S.label_e))
+        uniq = enc.dictionary
+        li = enc.indices.to_numpy(zero_copy_only=False)
+        first = np.empty(len(uniq), np.int64)  # one occurrence of each distinct label
+        first[li[::-1]] = np.arange(len(li) - 1, -1, -1)
+        u_hit = _any_match(uniq, T.fuzzy_tokens) | _edit_hits(S, S.label_s[first], S.label_e[first])
         if T.inside_tokens:
-            lab_hit |= _any_match(labels, T.inside_tokens)
+            u_hit |= _any_match(uniq, T.inside_tokens)
+        lab_hit = u_hit[li]
         f[S.owner[lab_hit]] = True
         flag[sidx] = f & ~off_s
         official[sidx] = off_s
@@ -444,7 +497,9 @@ def host_table(keys: pa.Array) -> Hosts:
         suf[sidx] = suf_arr.to_numpy(zero_copy_only=False)
         clean = ~lab_hit & flag[sidx][S.owner]
         if clean.any():
-            rules.known_clean_labels(labels.filter(pa.array(clean)).to_pylist())
+            u_clean = np.zeros(len(uniq), bool)
+            u_clean[li[clean]] = True
+            rules.known_clean_labels(uniq.filter(pa.array(u_clean)).to_pylist())
     asc = list(key_list)
     L = lists()
     for i in oidx.tolist():
@@ -453,10 +508,18 @@ def host_table(keys: pa.Array) -> Hosts:
         official[i] = (r in L.official or s.endswith("gov.cn")) and not ip and bool(a)
         flag[i] = True
     reasons: list[tuple[Reason, ...]] = [()] * n
-    for i in np.flatnonzero(flag).tolist():
-        reasons[i] = rules.host_reasons(
-            uni[i], asc[i], reg[i], suf[i], bool(is_ip[i]), bool(puny[i])
-        )
+    hinted = rules.host_reasons_hinted
+    fl = np.flatnonzero(flag)
+    for i, ip, p, a, b, c in zip(
+        fl.tolist(),
+        is_ip[fl].tolist(),
+        puny[fl].tolist(),
+        pin[fl].tolist(),
+        eng[fl].tolist(),
+        rnd[fl].tolist(),
+        strict=True,
+    ):
+        reasons[i] = hinted(uni[i], asc[i], reg[i], suf[i], ip, p, a, b, c)
     reg_list, suf_list = reg.tolist(), suf.tolist()
     return Hosts(
         key=key_list,
@@ -477,8 +540,27 @@ def host_table(keys: pa.Array) -> Hosts:
 # URLs
 
 
+_SCHEME_SEP = r"^[A-Za-z][A-Za-z0-9+.\-]{0,8}://"
+
+
+def _next_at(pos: np.ndarray, frm: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """The first of the sorted positions ``pos`` at or after ``frm``, or ``end`` if none is
+    before ``end``."""
+    if not len(pos):
+        return end.copy()
+    i = np.searchsorted(pos, frm)
+    nxt = pos[np.minimum(i, len(pos) - 1)]
+    return np.where((i < len(pos)) & (nxt < end), nxt, end)
+
+
 def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray, np.ndarray]:
-    """(scheme, host key, path, userinfo, port) per URL, as ``rules._split`` reads them."""
+    """(scheme, host key, path, userinfo, port) per URL, as ``rules._split`` reads them.
+
+    URLs of the ordinary shape (``_FAST``, one RE2 pass without captures) are cut at byte
+    positions: the scheme is there iff the URL starts with a scheme and "://" (then the shape
+    without a scheme cannot match: its host would have to be followed by a port), the host runs
+    to the first of ``:/?#``, an optional port to the first of ``/?#``, the rest is the tail.
+    These are the spans the pattern's groups capture."""
     n = len(raw)
     if n < SMALL:
         parts = [rules._split(u) or ("http", "", "", False, None) for u in raw]
@@ -490,45 +572,65 @@ def split_urls(raw: list[str]) -> tuple[pa.Array, pa.Array, pa.Array, np.ndarray
             np.array([-1 if p[4] is None else p[4] for p in parts], np.int64),
         )
     arr = pa.array(raw, pa.string())
-    m = pc.extract_regex(arr, _FAST)
-    valid = m.is_valid().to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
-    scheme = m.field("scheme")
-    host = pc.utf8_rtrim(pc.utf8_lower(m.field("host")), characters=".")
-    port_s = m.field("port")
-    tail = m.field("tail")
+    valid = _any_match(arr, _FAST)
+    has_scheme = valid & _any_match(arr, _SCHEME_SEP)
     sep = pc.find_substring(arr, "://").to_numpy(zero_copy_only=False)
-    no_scheme = pc.equal(scheme, "").fill_null(True).to_numpy(zero_copy_only=False)
+    data, off = _bytes(arr)
+    start, end = off[:-1], off[1:]
+    # invalid URLs (possibly not ASCII) take the slow path: empty spans, no byte reads
+    lo = np.where(valid, start, end)
+    hstart = np.where(has_scheme, start + sep + 3, lo)
+    ends_host = np.flatnonzero((data == 58) | (data == 47) | (data == 63) | (data == 35))  # :/?#
+    host_end = _next_at(ends_host, hstart, end)
+    tail_start = _next_at(ends_host[data[ends_host] != 58], host_end, end)
+    has_port = valid & (host_end < tail_start)  # ":" and digits between host and tail
+    # (the spans of valid URLs are ASCII: ascii_lower is utf8_lower on them)
+    scheme = pc.if_else(
+        has_scheme,
+        pc.ascii_lower(_take_ranges(data, start, np.where(has_scheme, start + sep, start))),
+        "http",
+    )
+    host = pc.utf8_rtrim(pc.ascii_lower(_take_ranges(data, hstart, host_end)), characters=".")
+    tail = _take_ranges(data, np.where(valid, tail_start, end), end)
     bad = (
         ~valid
-        | ((sep >= 0) & (sep <= 9) & no_scheme)
+        | ((sep >= 0) & (sep <= 9) & ~has_scheme)
         | _any_match(arr, "[\"'<>]$")
-        | pc.match_substring_regex(tail, _TAIL_REWRITE)
-        .fill_null(False)
-        .to_numpy(zero_copy_only=False)
-        | pc.match_substring_regex(host, r"^$|\.\.|^\.")
-        .fill_null(True)
-        .to_numpy(zero_copy_only=False)
+        | _any_match(tail, _TAIL_REWRITE)
+        | _any_match(host, r"^$|\.\.|^\.")
     )
     port = np.full(n, -1, np.int64)
-    has_port = pc.not_equal(port_s, "").fill_null(False).to_numpy(zero_copy_only=False)
     if has_port.any():
         pi = np.flatnonzero(has_port)
-        vals = pc.cast(port_s.take(pa.array(pi)), pa.int64()).to_numpy(zero_copy_only=False)
+        ps, pe = host_end[pi] + 1, tail_start[pi]
+        vals = np.zeros(len(pi), np.int64)
+        for k in range(int((pe - ps).max())):  # at most 5 digits (the pattern)
+            more = ps + k < pe
+            d = data[np.minimum(ps + k, len(data) - 1)].astype(np.int64) - 48
+            vals = np.where(more, vals * 10 + d, vals)
         port[pi] = vals
         bad[pi[vals > 65535]] = True
-    scheme = pc.if_else(no_scheme, "http", pc.utf8_lower(scheme))
     userinfo = np.zeros(n, bool)
     bi = np.flatnonzero(bad)
     if len(bi):
-        sch, hs, ps = scheme.to_pylist(), host.to_pylist(), tail.to_pylist()
+        cols: tuple[list[str], list[str], list[str]] = ([], [], [])
         for i in bi.tolist():
             parts = rules._split(raw[i])
             if parts is None:
                 parts = ("http", "", "", False, None)
-            sch[i], hs[i], ps[i], userinfo[i] = parts[0], parts[1], parts[2], parts[3]
+            for c, v in zip(cols, parts, strict=False):
+                c.append(v)
+            userinfo[i] = parts[3]
             port[i] = -1 if parts[4] is None else parts[4]
-        scheme, host, tail = (pa.array(x, pa.string()) for x in (sch, hs, ps))
-    return scheme, host, tail.fill_null(""), userinfo, port
+        # the slow path's values appended, then every row taken from its own place
+        idx = np.arange(n, dtype=np.int64)
+        idx[bi] = n + np.arange(len(bi), dtype=np.int64)
+        take = pa.array(idx)
+        scheme, host, tail = (
+            pa.concat_arrays([a, pa.array(c, pa.string())]).take(take)
+            for a, c in zip((scheme, host, tail), cols, strict=True)
+        )
+    return scheme, host, tail, userinfo, port
 
 
 def parse_batch(raw: list[str]) -> Urls:
@@ -564,8 +666,17 @@ def path_reasons(u: Urls) -> list[list[Reason] | None]:
         return out
     paths = u.path.take(pa.array(idx)).to_pylist()
     H = u.hosts
-    for i, path in zip(idx.tolist(), paths, strict=True):
-        h = int(u.host_id[i])
+    hid = u.host_id[idx]
+    for i, path, h, ip, ui, port, puny in zip(
+        idx.tolist(),
+        paths,
+        hid.tolist(),
+        H.is_ip[hid].tolist(),
+        u.userinfo[idx].tolist(),
+        u.port[idx].tolist(),
+        H.punycode[hid].tolist(),
+        strict=True,
+    ):
         p = rules.ParsedURL(
             raw=u.raw[i],
             scheme="",
@@ -574,10 +685,10 @@ def path_reasons(u: Urls) -> list[list[Reason] | None]:
             registrable=H.reg_list[h],
             suffix=H.suf_list[h],
             path=path,
-            is_ip=bool(H.is_ip[h]),
-            has_userinfo=bool(u.userinfo[i]),
-            port=None if u.port[i] < 0 else int(u.port[i]),
-            punycode=bool(H.punycode[h]),
+            is_ip=ip,
+            has_userinfo=ui,
+            port=None if port < 0 else port,
+            punycode=puny,
             bare=path.strip("/") == "",
         )
         r = rules.path_reasons(p)

@@ -89,7 +89,7 @@ def ngram_scores(
         np.add(h[:m], adds[n], out=zm)
         zm *= _MIX1
         zm >>= shift
-        w = weights[zm]
+        w = np.take(weights, zm.view(np.int64))  # buckets < 2**63: the same as uint64 indices
         # n-grams that run past the end of their value start at end - 1 ... end - n + 1
         cross = (ends[:, None] - np.arange(1, n)).ravel()
         w[cross[(cross >= 0) & (cross < m)]] = 0.0
@@ -148,9 +148,21 @@ def row_norms(rows: np.ndarray, n_rows: int) -> np.ndarray:
 def count_bytes(arr: pa.Array, lo: int, hi: int) -> np.ndarray:
     """Per value, the number of bytes in [lo, hi] (e.g. ASCII digits)."""
     data, offsets = column_bytes(arr)
-    cs = np.zeros(len(data) + 1, np.int64)
-    np.cumsum((data >= lo) & (data <= hi), out=cs[1:])
-    return cs[offsets[1:]] - cs[offsets[:-1]]
+    pos = np.flatnonzero((data >= lo) & (data <= hi))
+    rows = np.searchsorted(offsets, pos, side="right") - 1
+    return np.bincount(rows, minlength=len(offsets) - 1)
+
+
+def byte_counts(arr: pa.Array, chars: bytes) -> list[np.ndarray]:
+    """Per value of a string array, how often each of the ASCII ``chars`` occurs: the same as
+    ``pc.count_substring`` (no UTF-8 sequence holds an ASCII byte but its own)."""
+    data, off = column_bytes(arr)
+    n = len(off) - 1
+    out = []
+    for c in chars:
+        pos = np.flatnonzero(data == c)
+        out.append(np.bincount(np.searchsorted(off, pos, side="right") - 1, minlength=n))
+    return out
 
 
 _WORDS_DEFAULT = "[^a-z0-9]+"
@@ -249,7 +261,8 @@ def ngram_score_one(
             z *= _MIX1
             z >>= shift
             cols.append(z)
-    return float(weights[np.concatenate(cols)].sum(dtype=np.float64)) / math.sqrt(count)
+    idx = np.concatenate(cols).view(np.int64)  # buckets < 2**63: the same as uint64 indices
+    return float(weights[idx].sum(dtype=np.float64)) / math.sqrt(count)
 
 
 _CONSTS: dict[tuple[int, int], tuple[list[np.uint64], np.uint64]] = {}

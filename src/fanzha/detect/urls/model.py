@@ -31,6 +31,8 @@ import scipy.sparse as sp
 
 from fanzha.detect.urls import batch as B
 from fanzha.detect.urls.hashing import (
+    byte_counts,
+    column_bytes,
     count_bytes,
     ngram_columns,
     ngram_score_one,
@@ -232,17 +234,18 @@ def _host_dense(H: B.Hosts) -> tuple[np.ndarray, np.ndarray]:
     hl = _np(pc.utf8_length(a)).astype(np.float32)
     rl = _np(pc.utf8_length(H.registrable)).astype(np.float32)
     k = _K
+    dots, dashes, unders = byte_counts(a, b".-_")
     v[:, k] = np.minimum(hl, 80) / 80
-    v[:, k + 1] = np.minimum(_np(pc.count_substring(a, ".")) + 1, 8) / 8
+    v[:, k + 1] = np.minimum(dots + 1, 8) / 8
     v[:, k + 2] = count_bytes(a, 48, 57) / np.maximum(hl, 1)
-    v[:, k + 3] = np.minimum(_np(pc.count_substring(a, "-")), 6) / 6
+    v[:, k + 3] = np.minimum(dashes, 6) / 6
     v[:, k + 4] = np.minimum(np.maximum(hl - rl - 1, 0), 40) / 40
     v[:, k + 5] = np.minimum(rl, 40) / 40
     v[:, k + 6] = _np(pc.starts_with(a, "www."))
     v[:, k + 7] = H.official
     v[:, k + 8] = 1.0 - survive
     v[:, k + 9] = H.is_ip
-    v[:, k + 10] = _np(pc.count_substring(a, "_")) > 0
+    v[:, k + 10] = unders > 0
     return v, survive
 
 
@@ -251,19 +254,51 @@ def _sub_domains(H: B.Hosts) -> pa.Array:
     hl = pc.utf8_length(H.ascii)
     rl = pc.utf8_length(H.registrable)
     cut = _np(pc.subtract(hl, rl)) - 1
-    subs = pc.utf8_slice_codeunits(H.ascii, 0, 0)  # empty strings of the right length
     has = cut > 0
-    if has.any():
-        idx = np.flatnonzero(has)
-        vals = [
-            a[:c]
-            for a, c in zip(H.ascii.take(pa.array(idx)).to_pylist(), cut[idx].tolist(), strict=True)
-        ]
-        full = subs.to_pylist()
-        for i, s in zip(idx.tolist(), vals, strict=True):
-            full[i] = "^" + s
-        subs = pa.array(full, pa.string())
-    return subs
+    if not has.any():
+        return pc.utf8_slice_codeunits(H.ascii, 0, 0)  # empty strings of the right length
+    data, off = column_bytes(H.ascii)
+    if not len(data) or data.max() < 128:  # ASCII: characters are bytes, cut as byte ranges
+        start = off[:-1]
+        subs = B._take_ranges(data, start, start + np.where(has, cut, 0))
+        return pc.if_else(has, pc.binary_join_element_wise("^", subs, ""), "")
+    full = [""] * len(has)
+    for i, a, c in zip(
+        np.flatnonzero(has).tolist(),
+        H.ascii.take(pa.array(np.flatnonzero(has))).to_pylist(),
+        cut[has].tolist(),
+        strict=True,
+    ):
+        full[i] = "^" + a[:c]
+    return pa.array(full, pa.string())
+
+
+def _concat_hosts(a: B.Hosts, b: B.Hosts) -> B.Hosts:
+    """Host table ``a`` followed by ``b``."""
+    return B.Hosts(
+        key=a.key + b.key,
+        host=a.host + b.host,
+        ascii=pa.concat_arrays([a.ascii, b.ascii]),
+        registrable=pa.concat_arrays([a.registrable, b.registrable]),
+        suffix=pa.concat_arrays([a.suffix, b.suffix]),
+        reg_list=a.reg_list + b.reg_list,
+        suf_list=a.suf_list + b.suf_list,
+        is_ip=np.concatenate([a.is_ip, b.is_ip]),
+        punycode=np.concatenate([a.punycode, b.punycode]),
+        official=np.concatenate([a.official, b.official]),
+        reasons=a.reasons + b.reasons,
+    )
+
+
+def _round4(p: np.ndarray) -> list[float]:
+    """``round(x, 4)`` of each value, as Python rounds (correctly, from x's exact value):
+    rint(x * 1e4) / 1e4 is that number (an exact integer over 1e4, rounded once) unless x * 1e4
+    lies within its rounding error of a half; those few take Python's ``round``."""
+    y = p * 1e4
+    out = (np.rint(y) / 1e4).tolist()
+    for i in np.flatnonzero(np.abs(y - np.floor(y) - 0.5) < 1e-6).tolist():
+        out[i] = round(float(p[i]), 4)
+    return out
 
 
 def featurize(
@@ -307,20 +342,18 @@ def _url_features(
                 survive[i] *= 1.0 - x.weight
     path = U.path
     plen = _np(pc.utf8_length(path)).astype(np.float32)
+    slash, dot, eq, amp, qm = byte_counts(path, b"/.=&?")
     o = _K + len(HOST_STATS)
     if use_scheme:
         dense[:, o] = _np(pc.equal(U.scheme, "https"))
-    is_bare = _np(pc.match_substring_regex(path, r"^/*$"))
-    dense[:, o + 1] = is_bare
+    dense[:, o + 1] = slash == np.diff(column_bytes(path)[1])  # "^/*$": nothing but slashes
     dense[:, o + 2] = np.minimum(plen, 200) / 200
-    dense[:, o + 3] = np.minimum(_np(pc.count_substring(path, "/")), 12) / 12
-    dense[:, o + 4] = np.minimum(_np(pc.count_substring(path, ".")), 8) / 8
-    dense[:, o + 5] = (
-        np.minimum(_np(pc.count_substring(path, "=")) + _np(pc.count_substring(path, "&")), 10) / 10
-    )
+    dense[:, o + 3] = np.minimum(slash, 12) / 12
+    dense[:, o + 4] = np.minimum(dot, 8) / 8
+    dense[:, o + 5] = np.minimum(eq + amp, 10) / 10
     dense[:, o + 6] = count_bytes(path, 48, 57) / np.maximum(plen, 1)
     dense[:, o + 7] = _np(pc.match_substring_regex(path, r"\.(?:php|html?|aspx?|jsp)\b"))
-    dense[:, o + 8] = _np(pc.match_substring(path, "?"))
+    dense[:, o + 8] = qm > 0
     dense[:, o + 9] = 1.0 - survive
     dense[:, o + 10] = U.userinfo
     low = pc.utf8_lower(pc.utf8_slice_codeunits(path, 0, path_chars))
@@ -497,19 +530,26 @@ class UrlModel:
         proba = self._proba(F)
         U, H = F.urls, F.urls.hosts
         regs, keys, reasons, official = H.reg_list, H.key, H.reasons, H.official.tolist()
-        verdict, thr = self._verdict, self.threshold
+        thr = self.threshold
+        # the rules' share of a verdict, once per host (URLs without path reasons)
+        parts: dict[int, tuple[float | None, float | None, tuple[str, ...], bool]] = {}
         out: list[UrlVerdict] = []
         add = out.append
-        for u, pr, hid, extra in zip(
-            clean, proba.tolist(), U.host_id.tolist(), F.path_reasons, strict=True
+        for u, pr, r4, hid, extra in zip(
+            clean, proba.tolist(), _round4(proba), U.host_id.tolist(), F.path_reasons, strict=True
         ):
             hr = reasons[hid]
-            if hr or extra or official[hid] or not keys[hid]:
-                add(verdict(u, pr, keys[hid], hr, extra, official[hid], regs[hid]))
-            elif pr >= thr:  # no rule, not official: _verdict's answer, inline (most URLs)
-                add(UrlVerdict(True, round(pr, 4), [_MODEL_TEXT.format(pr)], regs[hid]))
+            if extra or not keys[hid]:
+                add(self._verdict(u, pr, keys[hid], hr, extra, official[hid], regs[hid]))
+            elif hr or official[hid]:
+                part = parts.get(hid)
+                if part is None:
+                    part = parts[hid] = self._rules_part(hr, official[hid], regs[hid])
+                add(self._finish(pr, part, regs[hid]))
+            elif pr >= thr:  # no rule, not official: _finish's answer, inline (most URLs)
+                add(UrlVerdict(True, r4, [_MODEL_TEXT.format(pr)], regs[hid]))
             else:
-                add(UrlVerdict(False, round(pr, 4), [], regs[hid]))
+                add(UrlVerdict(False, r4, [], regs[hid]))
         return out
 
     def _verdict(
@@ -527,24 +567,40 @@ class UrlModel:
             bad = u.strip() != ""
             return UrlVerdict(False, 0.0, ["无法解析的网址"] if bad else [], "")
         rs = list(hr) + extra if extra else hr
-        s = pr
+        return self._finish(pr, self._rules_part(rs, official, reg), reg)
+
+    def _rules_part(
+        self, rs: Sequence[Reason], official: bool, reg: str
+    ) -> tuple[float | None, float | None, tuple[str, ...], bool]:
+        """What the reasons ``rs`` and the official-domain list make of a verdict, whatever the
+        probability: (score floor, score cap, texts, whether the model's text may follow)."""
         off = None
         if official:
             L = lists()
             off = L.official.get(reg) or L.official.get("gov.cn")
         maxed = self.combine == "max"
-        if maxed and rs:
-            s = max(s, rule_score(rs))
-        if maxed and off is not None and not rs:
-            s = min(s, 0.05)
+        floor = rule_score(rs) if maxed and rs else None
+        cap = 0.05 if maxed and off is not None and not rs else None
         # a stable sort by weight, heaviest first (reverse=True keeps ties in order)
         texts = [r.text for r in sorted(rs, key=_WEIGHT, reverse=True)] if rs else []
         if off is not None and not rs:
             texts.append(f"官方域名（{off.name}）")
+        return floor, cap, tuple(texts), not rs
+
+    def _finish(
+        self, pr: float, part: tuple[float | None, float | None, tuple[str, ...], bool], reg: str
+    ) -> UrlVerdict:
+        floor, cap, texts, model_text = part
+        s = pr
+        if floor is not None:
+            s = max(s, floor)
+        if cap is not None:
+            s = min(s, cap)
         thr = self.threshold
-        if s >= thr and not rs:
-            texts.append(_MODEL_TEXT.format(pr))
-        return UrlVerdict(s >= thr, round(s, 4), texts, reg)
+        out = list(texts)
+        if s >= thr and model_text:
+            out.append(_MODEL_TEXT.format(pr))
+        return UrlVerdict(s >= thr, round(s, 4), out, reg)
 
     # -- one URL at a time ---------------------------------------------------------------------
 
@@ -616,41 +672,49 @@ class UrlModel:
         keys = enc.dictionary
         key_list = keys.to_pylist()
         cache = self._host_cache(0)
-        ents = [cache.get(k) for k in key_list]
+        ents = list(map(cache.get, key_list))
         miss = [i for i, e in enumerate(ents) if e is None]
         self._host_cache(len(miss))  # room for the new hosts (the known ones are in ``ents``)
-        hd = hs = H = None
-        if miss:
-            Hm = B.host_table(keys.take(pa.array(miss)) if len(miss) < len(key_list) else keys)
-            hd_m, _ = _host_dense(Hm)
-            hs_m = np.zeros(len(miss))
+        if not miss:
+            H = self._hosts_of(key_list, ents)
+            hd = np.stack([e.hd[e.i] for e in ents])
+            hs = np.array([e.host for e in ents])
+        else:
+            some = len(miss) < len(key_list)
+            Hm = B.host_table(keys.take(pa.array(miss)) if some else keys)
+            hd, _ = _host_dense(Hm)
+            hs = np.zeros(len(miss))
             w32 = self._weights32()
             off = N_DENSE
             for docs, rng, salt in _host_blocks(Hm):
-                hs_m += _scores(docs, rng, salt, w32[off : off + N_HASH])
+                hs += _scores(docs, rng, salt, w32[off : off + N_HASH])
                 off += N_HASH
             new = list(
                 map(
                     _HostEntry._make,
                     zip(
-                        repeat(hd_m), range(len(miss)), hs_m.tolist(), Hm.reasons,
+                        repeat(hd), range(len(miss)), hs.tolist(), Hm.reasons,
                         Hm.official.tolist(), Hm.reg_list, Hm.suf_list, Hm.host,
                         Hm.ascii.to_pylist(), Hm.is_ip.tolist(), Hm.punycode.tolist(),
                         strict=False,
                     ),
                 )
             )  # fmt: skip
-            if len(miss) == len(key_list):  # no host known: the batch's own table
-                cache.update(zip(key_list, new, strict=True))
-                hd, hs, H = hd_m, hs_m, Hm
-            else:
-                cache.update(zip([key_list[i] for i in miss], new, strict=True))
-                for i, e in zip(miss, new, strict=True):
-                    ents[i] = e
-        if H is None:
-            H = self._hosts_of(key_list, ents)
-            hd = np.stack([e.hd[e.i] for e in ents])
-            hs = np.array([e.host for e in ents])
+            cache.update(zip(Hm.key, new, strict=True))
+            H = Hm
+            if some:
+                # the batch's host table: the new hosts (Hm's rows, as computed) first, then the
+                # known ones from the cache; host ids renumbered to match (no per-host stacking
+                # of the new rows)
+                known = [i for i, e in enumerate(ents) if e is not None]
+                kents = [ents[i] for i in known]
+                Hk = self._hosts_of([key_list[i] for i in known], kents)
+                H = _concat_hosts(Hm, Hk)
+                hd = np.concatenate([hd, np.stack([e.hd[e.i] for e in kents])])
+                hs = np.concatenate([hs, np.array([e.host for e in kents])])
+                renum = np.empty(len(key_list), np.int64)
+                renum[miss + known] = np.arange(len(key_list), dtype=np.int64)
+                host_id = renum[host_id]
         U = B.Urls(urls, scheme, path, userinfo, port, host_id, H)
         dense, path_blocks, pr = _url_features(U, hd, self.path_chars, self.use_scheme, self.words)
         return Features(U, dense, [], path_blocks, pr, hs)

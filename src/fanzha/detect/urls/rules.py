@@ -403,16 +403,40 @@ def _label_scan(label: str) -> tuple[tuple[str, ...], tuple[str, ...], str | Non
     return exact, inside, cand
 
 
+@lru_cache(maxsize=16384)
+def _reason(code: str, text: str, weight: float) -> Reason:
+    """A :class:`Reason` (frozen, compared by value): the same texts recur across hosts and
+    paths, and a cache hit is cheaper than a frozen dataclass's construction."""
+    return Reason(code, text, weight)
+
+
 @lru_cache(maxsize=65536)
 def host_reasons(
     host: str, ascii_host: str, registrable: str, suffix: str, is_ip: bool, punycode: bool
 ) -> tuple[Reason, ...]:
+    return host_reasons_hinted(host, ascii_host, registrable, suffix, is_ip, punycode)
+
+
+def host_reasons_hinted(
+    host: str,
+    ascii_host: str,
+    registrable: str,
+    suffix: str,
+    is_ip: bool,
+    punycode: bool,
+    pinyin: bool = True,
+    english: bool = True,
+    random: bool = True,
+) -> tuple[Reason, ...]:
+    """:func:`host_reasons` (uncached). ``pinyin``, ``english``, ``random`` False: the caller
+    knows that the lure-pinyin, lure-word or random-label rule cannot fire on this host (a
+    batch prefilter that is exact or a superset for it), so its check is skipped."""
     L = lists()
     out: list[Reason] = []
     if not host:
-        return (Reason("no_host", "无法解析主机名", 0.3),)
+        return (_reason("no_host", "无法解析主机名", 0.3),)
     if is_ip:
-        out.append(Reason("ip_host", "使用 IP 地址而非域名", 0.55))
+        out.append(_reason("ip_host", "使用 IP 地址而非域名", 0.55))
         return tuple(out)
     off = L.official.get(registrable) or (
         L.official.get("gov.cn") if suffix.endswith("gov.cn") else None
@@ -429,17 +453,17 @@ def host_reasons(
         host[: -len(registrable)].rstrip(".") if registrable and host.endswith(registrable) else ""
     )
     if registrable in L.shorteners or host in L.shorteners:
-        out.append(Reason("shortener", f"短链接服务（{registrable}），真实去向被隐藏", 0.35))
+        out.append(_reason("shortener", f"短链接服务（{registrable}），真实去向被隐藏", 0.35))
     if registrable in L.free_hosting or suffix in L.free_hosting:
         out.append(
-            Reason(
+            _reason(
                 "free_hosting",
                 f"免费建站/动态域名（{registrable if registrable in L.free_hosting else suffix}）",
                 0.35,
             )
         )
     if tld in L.risky_tlds or suffix in L.risky_tlds:
-        out.append(Reason("risky_tld", f"高风险顶级域 .{tld}", 0.3))
+        out.append(_reason("risky_tld", f"高风险顶级域 .{tld}", 0.3))
     if punycode:
         folded = _fold(host)
         w = 0.4
@@ -453,11 +477,13 @@ def host_reasons(
                 w = 0.9
                 txt = f"同形字仿冒域名：{host} 看起来像 {label}"
                 break
-        out.append(Reason("punycode", txt, w))
+        out.append(_reason("punycode", txt, w))
     # brand tokens: exact label, inside labels, or look-alike of a label
     labels = [x for x in (sub.split(".") if sub else []) + [reg_label] if x]
     seen_brand: set[str] = set()
     for label in labels:
+        if label in _CLEAN_LABELS:  # what _label_scan answers for it, without the call
+            continue
         exact, inside, cand = _label_scan(label)
         for part in exact:
             if part not in seen_brand:
@@ -465,7 +491,7 @@ def host_reasons(
                 b = L.by_token[part]
                 where = "子域名" if label != reg_label else "域名"
                 out.append(
-                    Reason(
+                    _reason(
                         "brand_in_host",
                         f"{where}含品牌名 {part}（{b.name}），但不是其官方域名",
                         0.75,
@@ -476,31 +502,32 @@ def host_reasons(
                 seen_brand.add(t)
                 b = L.by_token[t]
                 out.append(
-                    Reason("brand_in_host", f"域名含品牌名 {t}（{b.name}），但不是其官方域名", 0.7)
+                    _reason("brand_in_host", f"域名含品牌名 {t}（{b.name}），但不是其官方域名", 0.7)
                 )
         if cand and cand not in seen_brand:
             seen_brand.add(cand)
             b = L.by_token[cand]
-            out.append(Reason("lookalike", f"仿冒官方域名：{label} 近似 {cand}（{b.name}）", 0.85))
-    if m := L.pinyin_re.search(host.replace("-", "")):
-        out.append(Reason("pinyin_lure", f"域名含诱导性拼音 {m.group(0)}", 0.45))
-    if m := L.english_re.search(host):
-        out.append(Reason("lure_word", f"域名含诱导词 {m.group(0)}", 0.3))
-    pieces = [x for lb in labels for x in _DASH.split(lb) if x]
-    longest = max(pieces, key=len) if pieces else ""
-    if (
-        len(longest) >= 12
-        and len(set(longest)) >= 12  # fewer distinct characters cannot reach 3.5 bits
-        and entropy(longest) >= 3.5
-        or len(longest) >= 8
-        and len(_DIGITS.findall(longest)) >= 4
-        and any(c.isalpha() for c in longest)
-    ):
-        out.append(Reason("random_label", f"随机字符串域名标签 {longest[:30]}", 0.3))
+            out.append(_reason("lookalike", f"仿冒官方域名：{label} 近似 {cand}（{b.name}）", 0.85))
+    if pinyin and (m := L.pinyin_re.search(host.replace("-", ""))):
+        out.append(_reason("pinyin_lure", f"域名含诱导性拼音 {m.group(0)}", 0.45))
+    if english and (m := L.english_re.search(host)):
+        out.append(_reason("lure_word", f"域名含诱导词 {m.group(0)}", 0.3))
+    if random:
+        pieces = [x for lb in labels for x in _DASH.split(lb) if x]
+        longest = max(pieces, key=len) if pieces else ""
+        if (
+            len(longest) >= 12
+            and len(set(longest)) >= 12  # fewer distinct characters cannot reach 3.5 bits
+            and entropy(longest) >= 3.5
+            or len(longest) >= 8
+            and len(_DIGITS.findall(longest)) >= 4
+            and any(c.isalpha() for c in longest)
+        ):
+            out.append(_reason("random_label", f"随机字符串域名标签 {longest[:30]}", 0.3))
     if len(labels) >= 5:
-        out.append(Reason("deep_subdomain", f"子域名层级过多（{len(labels)} 级）", 0.2))
+        out.append(_reason("deep_subdomain", f"子域名层级过多（{len(labels)} 级）", 0.2))
     if host.count("-") >= 3:
-        out.append(Reason("many_hyphens", "域名含多个连字符", 0.15))
+        out.append(_reason("many_hyphens", "域名含多个连字符", 0.15))
     return tuple(out)
 
 
@@ -508,25 +535,25 @@ def path_reasons(p: ParsedURL) -> list[Reason]:
     L = lists()
     out: list[Reason] = []
     if p.has_userinfo:
-        out.append(Reason("userinfo", "URL 含 @，真实主机被隐藏", 0.5))
+        out.append(_reason("userinfo", "URL 含 @，真实主机被隐藏", 0.5))
     if p.port not in (None, 80, 443):
-        out.append(Reason("port", f"非标准端口 {p.port}", 0.2))
+        out.append(_reason("port", f"非标准端口 {p.port}", 0.2))
     path = p.path.lower()
     if path and official_brand(p) is None:
         m = L.official_re.search(path)
         if m:
             b = L.official[m.group(0)]
-            out.append(Reason("brand_in_path", f"路径含官方域名 {m.group(0)}（{b.name}）", 0.35))
+            out.append(_reason("brand_in_path", f"路径含官方域名 {m.group(0)}（{b.name}）", 0.35))
         elif m := L.token_re.search(path):
             b = L.by_token[m.group(0)]
-            out.append(Reason("brand_in_path", f"路径含品牌名 {m.group(0)}（{b.name}）", 0.35))
+            out.append(_reason("brand_in_path", f"路径含品牌名 {m.group(0)}（{b.name}）", 0.35))
         m = L.pinyin_re.search(path)
         if m:
-            out.append(Reason("pinyin_lure_path", f"路径含诱导性拼音 {m.group(0)}", 0.25))
+            out.append(_reason("pinyin_lure_path", f"路径含诱导性拼音 {m.group(0)}", 0.25))
         if _REDIRECT.search(path, 1):
-            out.append(Reason("redirect", "路径中嵌有另一个网址（跳转）", 0.25))
+            out.append(_reason("redirect", "路径中嵌有另一个网址（跳转）", 0.25))
         if path.endswith(".apk"):
-            out.append(Reason("apk", "直接下载安卓安装包（.apk）", 0.5))
+            out.append(_reason("apk", "直接下载安卓安装包（.apk）", 0.5))
     return out
 
 
