@@ -420,7 +420,18 @@ class UrlModel:
         urls = self._norm(list(urls))
         return featurize(urls, self.path_chars, self.use_scheme, self.words)
 
-    def fit(self, urls: Sequence[str], labels: Sequence[int], with_bare: bool = True) -> UrlModel:
+    def fit(
+        self,
+        urls: Sequence[str],
+        labels: Sequence[int],
+        with_bare: bool = True,
+        bare_labels: Sequence[int] | None = None,
+    ) -> UrlModel:
+        """Fit on ``urls`` and, with ``with_bare``, on their bare hosts too.
+
+        ``bare_labels`` label the bare copies when a URL's label does not carry over to its
+        host: phishing kits on hacked ordinary sites sit on hosts that are themselves innocent.
+        """
         from sklearn.linear_model import LogisticRegression
 
         urls = [u if isinstance(u, str) else "" for u in urls]
@@ -428,7 +439,10 @@ class UrlModel:
         n0 = len(urls)
         if with_bare:
             urls = urls + [bare(u) for u in urls]
-            y = np.concatenate([y, y])
+            yb = y if bare_labels is None else np.asarray(bare_labels, dtype=np.int8)
+            if len(yb) != n0:
+                raise ValueError("bare_labels must have one label per URL")
+            y = np.concatenate([y, yb])
         n1 = len(urls)
         if self.www == "augment":
             urls = urls + [strip_www(u) for u in urls] + [add_www(u) for u in urls]

@@ -83,18 +83,21 @@ def train_url_model(
     labels: Sequence[int],
     test_size: float = 0.2,
     seed: int = 42,
+    bare_labels: Sequence[int] | None = None,
     **params: Any,
 ) -> tuple[UrlModel, dict[str, Any]]:
     """Fit on a stratified split, measure on the held-out part, then refit on everything.
 
     ``params`` go to :class:`UrlModel` (defaults: ``DEFAULTS``, chosen by cross-validation on
     the training part of the phishing set only; the held-out part was never used to choose).
+    ``bare_labels``: see :meth:`UrlModel.fit` (the held-out figures use the URLs' own labels).
     """
     from sklearn.model_selection import train_test_split
 
     params = {**DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
     u = np.asarray(list(urls), dtype=object)
     y = np.asarray(list(labels), dtype=np.int8)
+    yb = None if bare_labels is None else np.asarray(list(bare_labels), dtype=np.int8)
     if len(set(y.tolist())) < 2:
         raise ValueError("需要同时有正负样本")
     metrics: dict[str, Any] = {"class_counts": {"0": int((y == 0).sum()), "1": int((y == 1).sum())}}
@@ -102,10 +105,12 @@ def train_url_model(
         tr, te = train_test_split(
             np.arange(len(y)), test_size=test_size, stratify=y, random_state=seed
         )
-        held = UrlModel(**params).fit(list(u[tr]), y[tr])
+        held = UrlModel(**params).fit(
+            list(u[tr]), y[tr], bare_labels=None if yb is None else yb[tr]
+        )
         metrics["held_out"] = evaluate(held, list(u[te]), y[te])
         metrics["held_out"]["split"] = {"test_size": test_size, "seed": seed, "stratified": True}
-    model = UrlModel(**params).fit(list(u), y)
+    model = UrlModel(**params).fit(list(u), y, bare_labels=yb)
     return model, metrics
 
 
