@@ -79,38 +79,75 @@ def external_evaluation(model: TextModel, root: Path) -> dict[str, Any]:
         out["telecom_fraud_texts_5"] = {
             k: ev[k] for k in ev if k.startswith("fraud_vs_normal") or k == "n"
         }
+        # Share of the real (operator/marketing/service) SMS labelled 正常 that are flagged.
+        normal_texts = [
+            t for t, y in zip(d["text"].astype(str), labels, strict=True) if y == NORMAL
+        ]
+        flagged = sum(v.is_fraud for v in model.classify(normal_texts, evidence=False))
+        out["telecom_fraud_texts_5"]["normal_flagged_rate"] = round(
+            flagged / max(1, len(normal_texts)), 4
+        )
     r1 = root / "text" / "fraud_r1" / "FP-base-Chinese.json"
     if r1.exists():
         data = json.loads(r1.read_text(encoding="utf-8"))
-        seeds = [x["raw_data"] for x in data if isinstance(x.get("raw_data"), str)]
-        verdicts = model.classify(seeds, evidence=False)
-        caught = sum(v.is_fraud for v in verdicts)
-        recall = caught / max(1, len(seeds))
-        out["fraud_r1_raw_data"] = {
-            "n": len(seeds),
-            "fraud_only": True,
-            "recall": round(recall, 4),
-            "f1_if_all_positive_set": round(2 * recall / (1 + recall), 4) if recall else 0.0,
-        }
+        for field, key in (
+            ("raw_data", "fraud_r1_raw_data"),
+            ("generated text", "fraud_r1_generated"),
+        ):
+            seeds = [x[field] for x in data if isinstance(x.get(field), str) and x[field].strip()]
+            if not seeds:
+                continue
+            verdicts = model.classify(seeds, evidence=False)
+            caught = sum(v.is_fraud for v in verdicts)
+            recall = caught / max(1, len(seeds))
+            out[key] = {
+                "n": len(seeds),
+                "fraud_only": True,
+                "recall": round(recall, 4),
+                "f1_if_all_positive_set": round(2 * recall / (1 + recall), 4) if recall else 0.0,
+            }
     return out
 
 
 def train_default(
     out: Path = DEFAULT_DIR,
     root: Path | None = None,
-    corpus_size: int = 16000,
+    corpus_size: int = 36000,
     seed: int = 42,
-    promo_share: float = 0.4,
+    promo_share: float = 0.3,
+    broad_share: float = 0.4,
+    fraud_sms_share: float = 0.75,
+    fraud_share: float = 0.55,
+    threshold: float = 0.5,
 ) -> dict[str, Any]:
     root = root or datasets_dir()
     texts, labels, files = teleantifraud_rows(root)
-    for text, label in generate(corpus_size, seed=seed, promo_share=promo_share):
+    corpus = generate(
+        corpus_size,
+        seed=seed,
+        fraud_share=fraud_share,
+        promo_share=promo_share,
+        broad_share=broad_share,
+        fraud_sms_share=fraud_sms_share,
+    )
+    for text, label in corpus:
         texts.append(text)
         labels.append(label)
     # C=3 was chosen on a validation split of this data (metric_by_C 0.3: 0.987, 1: 0.9891,
     # 3: 0.9909); fixed here so a rebuild takes minutes. max_features keeps the package small.
     # No class weighting: the normal class is the one whose recall protects users from alarms.
-    params = TextParams(C=3.0, max_features=200_000, class_weight=None)
+    # Corpus v3 (broad normal SMS, fraud dressed as SMS/prose/notices) was written after the v2
+    # model flagged 40.6 % of real marketing/service SMS in telecom_fraud_texts_5. With a broad
+    # normal class the normalised one-vs-rest probabilities put out-of-distribution fraud near
+    # 0.3-0.5; the fraud score is therefore 1 − the normal class's own calibrated probability
+    # ("normal_vs_rest"), read at the plain 0.5 threshold (not tuned on any evaluation set).
+    params = TextParams(
+        C=3.0,
+        max_features=200_000,
+        class_weight=None,
+        threshold=threshold,
+        fraud_score="normal_vs_rest",
+    )
     model, metrics = train_text_model(
         texts, labels, params, normal_class=NORMAL, seed=seed, tune_c=None
     )
@@ -125,8 +162,11 @@ def train_default(
                 "teleantifraud": "JimmyMa99/TeleAntiFraud @ 6a09c4e, Apache-2.0 (attribution)",
                 "project_corpus": (
                     f"fanzha.detect.text.corpus.generate({corpus_size}, seed={seed}, "
-                    f"promo_share={promo_share})"
+                    f"fraud_share={fraud_share}, promo_share={promo_share}, "
+                    f"broad_share={broad_share}, fraud_sms_share={fraud_sms_share})"
                 ),
+                "threshold": threshold,
+                "fraud_score": "normal_vs_rest",
             },
             "research_only_sets_used_for": "evaluation only (telecom_fraud_texts_5, Fraud-R1)",
             "teleantifraud_type_map": TELEANTIFRAUD_TYPES,

@@ -54,6 +54,13 @@ class TextParams:
     # "balanced": errors on small classes weigh as much as on the large normal class (chosen by
     # 5-fold CV on the training part of telecom_fraud_texts_5, see bench/text_eval.py).
     class_weight: str | None = "balanced"
+    # How a message's fraud score is read off the classes (models with more than 2 classes):
+    # "normalised" = 1 − P(normal) after the one-vs-rest scores are normalised to sum to 1;
+    # "normal_vs_rest" = 1 − the normal class's own calibrated one-vs-rest probability. With a
+    # broad normal class, fraud unlike every trained fraud type gets small probabilities for
+    # all of them, and normalising then hands the message to "normal"; the normal-vs-rest
+    # score does not depend on how well the fraud type is known.
+    fraud_score: str = "normalised"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -65,6 +72,7 @@ class TextParams:
             "C": self.C,
             "threshold": self.threshold,
             "class_weight": self.class_weight,
+            "fraud_score": self.fraud_score,
         }
 
     @classmethod
@@ -180,22 +188,34 @@ class TextModel:
             coef_t = self.__dict__["_coef_t"] = np.ascontiguousarray(self._coef.T)
         return coef_t
 
+    def _decision(self, X: sp.csr_matrix) -> np.ndarray:
+        return np.asarray(X @ self._coef_features(), dtype=np.float64) + self._intercept
+
     def _proba(self, X: sp.csr_matrix) -> np.ndarray:
         """Sigmoid-calibrated one-vs-rest scores, normalised (as sklearn's CalibratedClassifierCV)."""
-        d = np.asarray(X @ self._coef_features(), dtype=np.float64) + self._intercept
-        return self._calibrate(d)
+        return self._calibrate(self._decision(X))
+
+    def _fraud_scores(self, d: np.ndarray, proba: np.ndarray) -> np.ndarray:
+        """Fraud score per row from decision values ``d`` and normalised ``proba`` (see
+        ``TextParams.fraud_score``)."""
+        ni = self.classes_.index(self.normal_class)
+        if self.params.fraud_score == "normal_vs_rest" and len(self.classes_) > 2:
+            a, b = self._cal[ni]
+            return 1.0 - 1.0 / (1.0 + np.exp(d[:, ni] * a + b))
+        return 1.0 - proba[:, ni]
 
     def _predict_one(
         self, text: str
     ) -> tuple[np.ndarray, str, tuple[np.ndarray, np.ndarray], Grams]:
-        """One message without sparse matrices (the API path): proba (1 × classes), the
-        normalised text, its feature row (sorted columns, weights) and its n-grams for evidence."""
+        """One message without sparse matrices (the API path): decision values (1 × classes),
+        the normalised text, its feature row (sorted columns, weights) and its n-grams for
+        evidence."""
         normed = normalize(text)
         feat = for_features(normed)
         cols, w, (gc, gs, gl) = self.vectorizers[0][1].transform_one(feat)
         d = (w @ self._coef_features()[cols]).astype(np.float64) + self._intercept
         keep = gl >= 2
-        return self._calibrate(d[None, :]), normed, (cols, w), (feat, gc[keep], gs[keep], gl[keep])
+        return d[None, :], normed, (cols, w), (feat, gc[keep], gs[keep], gl[keep])
 
     def _calibrate(self, d: np.ndarray) -> np.ndarray:
         p = 1.0 / (1.0 + np.exp(d * self._cal[:, 0] + self._cal[:, 1]))
@@ -223,14 +243,16 @@ class TextModel:
             return []
         single = len(clean) == 1 and len(self.vectorizers) == 1
         if single:
-            proba, one, row, grams = self._predict_one(clean[0])
+            d, one, row, grams = self._predict_one(clean[0])
             normed = [one]
 
             def feature_row(r: int) -> tuple[np.ndarray, np.ndarray]:
                 return row
 
         else:
-            proba, normed, X = self.predict_proba(clean)
+            normed = [normalize(t) for t in clean]
+            X = self._transform([for_features(t) for t in normed])
+            d = self._decision(X)
 
             def feature_row(r: int) -> tuple[np.ndarray, np.ndarray]:
                 lo, hi = X.indptr[r], X.indptr[r + 1]
@@ -238,9 +260,10 @@ class TextModel:
                 order = np.argsort(idx)
                 return idx[order], data[order]
 
+        proba = self._calibrate(d)
         ni = self.classes_.index(self.normal_class)
         fraud_idx = [i for i in range(len(self.classes_)) if i != ni]
-        scores = 1.0 - proba[:, ni]
+        scores = self._fraud_scores(d, proba)
         flagged = [
             r for r in range(len(clean)) if clean[r].strip() and scores[r] >= self.params.threshold
         ]
