@@ -265,3 +265,40 @@ def test_normal_vs_rest_score_ignores_how_fraud_splits_between_types(tiny_model)
     got = np.array([v.score for v in m2.classify(texts, evidence=False)])
     assert np.abs(got - np.round(want, 6)).max() < 1e-6
     assert TextParams.from_dict({"C": 1.0}).fraud_score == "normalised"  # older models unchanged
+
+
+# ---- long formal letters and e-mails (corpus v4) -----------------------------------------------
+
+
+def test_letters_are_long_formal_and_on_both_sides() -> None:
+    from fanzha.detect.text.corpus import letters
+
+    pairs = list(letters(1500, seed=5))
+    assert pairs == list(letters(1500, seed=5))  # deterministic for a seed
+    assert len({t for t, _ in pairs}) > 0.99 * len(pairs)
+    normal = [t for t, y in pairs if y == NORMAL]
+    fraud = [t for t, y in pairs if y != NORMAL]
+    assert 0.4 < len(normal) / len(pairs) < 0.6
+    assert {y for _, y in pairs} <= {NORMAL} | {f.value for f in FraudType}
+    for side in (normal, fraud):
+        lengths = sorted(len(t) for t in side)
+        assert lengths[len(lengths) // 2] > 250, lengths[len(lengths) // 2]
+        # The formal frame (greeting, polite closing, dates) may not decide the class.
+        for cue in ("尊敬的", "感谢", "年", "编号"):
+            share = sum(cue in t for t in side) / len(side)
+            assert share > 0.2, (cue, share)
+    for t, _ in pairs:
+        assert "{" not in t and "}" not in t, t
+
+
+def test_letters_normal_side_never_quotes_the_fraud_asks() -> None:
+    """Char n-grams cannot read negation: 'never share your code' on the normal side teaches 验证码
+    as normal, so legitimate letters point to official channels without naming the asks."""
+    from fanzha.detect.text.corpus import letters
+
+    normal = [t for t, y in letters(1500, seed=6) if y == NORMAL]
+    for ask in ("验证码", "转账", "密码", "银行卡号", "身份证号", "屏幕共享", "安全账户", "保证金"):
+        assert not any(ask in t for t in normal), ask
+    fraud = [t for t, y in letters(1500, seed=6) if y != NORMAL]
+    for ask in ("验证码", "转账", "密码", "银行卡号", "点击"):
+        assert any(ask in t for t in fraud), ask
