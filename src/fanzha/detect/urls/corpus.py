@@ -303,10 +303,87 @@ def _locale(rng: random.Random) -> str:
     )  # fmt: skip
 
 
+# everyday words of other languages' sites (German, Dutch, French, Spanish, Portuguese,
+# Italian, Polish, Czech, Turkish, Swedish, Japanese romaji; general knowledge)
+_FOREIGN = _words(
+    """
+ueber-uns unternehmen leistungen produkte aktuelles neuigkeiten karriere ansprechpartner
+anfahrt termine veranstaltungen gebrauchtteile maschinen beratung steuerberatung
+buchhaltung verwaltung gemeinde rathaus schule verein mitglieder spenden galerie referenzen
+downloads inhalte kompetenzfelder standorte angebote bauen wohnen handwerk technik
+over-ons diensten nieuws contactgegevens vacatures producten projecten werken tarieven
+qui-sommes-nous actualites services-fr produits equipe tarifs entreprise realisations
+nosotros servicios productos noticias empresa proyectos contacto-es quienes-somos obras
+sobre-nos servicos produtos noticias-pt projetos empresa-pt reforma obras-e-projetos
+chi-siamo servizi prodotti notizie azienda progetti realizzazione progettazione
+o-firmie uslugi oferta aktualnosci produkty realizacje kontakt-pl galeria cennik
+o-nas sluzby produkty-cz aktuality reference tisk cenik
+hakkimizda hizmetler urunler haberler iletisim projeler kurumsal referanslar
+om-oss tjanster produkter nyheter kontakta
+kaisha gaiyou jigyou annai saiyou shinchaku oshirase seihin kigyou
+"""
+)
+
+
+def _fword(rng: random.Random) -> str:
+    return rng.choice(_FOREIGN)
+
+
+def _foreign_path(rng: random.Random) -> str:
+    """Pages of small sites written in other languages: short plain sections, nested content
+    folders ending in index pages, slugs mixing words and numbers."""
+    ext = rng.choice(["", "", "/", "/", ".html", ".php", ".htm", ".asp"])
+    return rng.choice(
+        [
+            f"/{_fword(rng)}{ext}",
+            f"/{_fword(rng)}/{_fword(rng)}{ext}",
+            f"/{_locale(rng)}/{_fword(rng)}/",
+            f"/{_locale(rng)}/{_fword(rng)}/{_fword(rng)}-{_fword(rng)}",
+            f"/content/{_fword(rng)}/{_fword(rng)}/{_fword(rng)}/index.html",
+            f"/{_fword(rng)}/{_fword(rng)}/index.{rng.choice(['html', 'php', 'htm'])}",
+            f"/index.php/{_locale(rng)}/{_fword(rng)}/{_fword(rng)}",
+            f"/{_fword(rng)}/{_fword(rng)}-{_fword(rng)}-{_fword(rng)}",
+            f"/{rng.randint(1, 999)}/{_fword(rng).capitalize()}-{_fword(rng)}-{_fword(rng)}",
+            f"/{_fword(rng)}/{rng.randint(1, 300)}/",
+            f"/{_fword(rng)}/{_fword(rng)}.{rng.choice(['php', 'asp', 'aspx', 'html'])}",
+            # what every WordPress site answers, whatever its language
+            "/wp-includes/wlwmanifest.xml",
+            f"/wp-json/wp/v2/{rng.choice(['pages', 'posts', 'media'])}/{rng.randint(1, 9999)}",
+            f"/{_fword(rng)}/feed/",
+            f"/wp-content/themes/{_word(rng)}/{rng.choice(['build/fonts', 'fonts', 'css'])}/{_alnum(rng, 6).upper()}_0_0.{rng.choice(['woff2', 'woff', 'css'])}",
+        ]
+    )
+
+
+def _document_path(rng: random.Random) -> str:
+    """Documents and images ordinary sites upload (brochures, menus, certificates, logos)."""
+    name = "-".join(
+        (_word(rng) if rng.random() < 0.7 else _fword(rng)).capitalize()
+        for _ in range(rng.randint(1, 4))
+    )
+    if rng.random() < 0.3:
+        name += f"-{rng.randint(2010, 2026)}"
+    ext = rng.choice(["pdf", "pdf", "pdf", "docx", "jpg", "png", "svg"])
+    return rng.choice(
+        [
+            f"/wp-content/uploads/{rng.randint(2010, 2026)}/{rng.randint(1, 12):02d}/{name}.{ext}",
+            f"/files/{name}.{ext}",
+            f"/Files/{_fword(rng).capitalize()}/{name}.{ext}",
+            f"/{_hex(rng, 24)}/{_hex(rng, 24)}_{name}.{ext}",
+            f"/tpl/{_hex(rng, 8)}/{rng.randint(1, 40)}/master/templates/{_word(rng)}/img/{_word(rng)}.svg",
+            f"/images/{_word(rng)}/{name}.{ext}",
+            f"/media/{rng.randint(1, 9999)}/{name}.{ext}",
+            f"/content/v1/{_hex(rng, 24)}/{_digits(rng, 13)}-{_alnum(rng, 20).upper()}/{_word(rng)}.{ext}",
+        ]
+    )
+
+
 def _benign_url(rng: random.Random, host: str) -> str:
     """A page of an ordinary site, in one of the shapes ordinary sites use."""
     r = rng.random()
-    if r < 0.16:
+    if rng.random() < 0.12:  # small sites in other languages, uploaded documents
+        path = _foreign_path(rng) if rng.random() < 0.7 else _document_path(rng)
+    elif r < 0.16:
         path = rng.choice(
             ["", "/", "", "/", "/index.html", "/index.php", "/home", "/en/", "/default.aspx"]
         )
