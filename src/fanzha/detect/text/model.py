@@ -176,9 +176,14 @@ class TextModel:
 
     # ---- inference ------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str], sp.csr_matrix]:
+        d, normed, X = self._decide(texts)
+        return self._calibrate(d), normed, X
+
+    def _decide(self, texts: Sequence[str]) -> tuple[np.ndarray, list[str], sp.csr_matrix]:
+        """Decision values (rows × classes), the normalised texts and their feature rows."""
         normed = [normalize(t) for t in texts]
         X = self._transform([for_features(t) for t in normed])
-        return self._proba(X), normed, X
+        return self._decision(X), normed, X
 
     def _coef_features(self) -> np.ndarray:
         """Coefficients as (features × classes), C-contiguous: no copy per product, cheap rows."""
@@ -250,9 +255,7 @@ class TextModel:
                 return row
 
         else:
-            normed = [normalize(t) for t in clean]
-            X = self._transform([for_features(t) for t in normed])
-            d = self._decision(X)
+            d, normed, X = self._decide(clean)
 
             def feature_row(r: int) -> tuple[np.ndarray, np.ndarray]:
                 lo, hi = X.indptr[r], X.indptr[r + 1]
